@@ -1,0 +1,1157 @@
+/*
+ * aaf: the streaming AAF reader.  See aaf.h for the contract.
+ *
+ * The XML is walked with xmlTextReader, one node at a time, by a small
+ * state machine over the fixed shape of an export:
+ *
+ *	ficAlimMENESR
+ *	  addRequest | modifyRequest | deleteRequest
+ *	    operationalAttributes / attr / value	(the category)
+ *	    identifier / id
+ *	    attributes / attr name=X / value*		(addRequest)
+ *	    modifications / modification name=X / value*	(modifyRequest)
+ *
+ * One request is collected into a struct dir_record (values in a small
+ * per-record arena) and handed to directory_apply() at its end tag.  A
+ * request that breaks the shape, or holds an entity reference, is
+ * reported with its line and skipped; the rest of the file goes on.  A
+ * fatal XML error (malformed markup, undecodable bytes) ends the file:
+ * the records before it are kept and the message says the rest was
+ * skipped.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlreader.h>
+
+#include "aaf.h"
+#include "diag.h"
+#include "directory.h"
+#include "mem.h"
+
+/* --- attribute names ------------------------------------------------ */
+
+/*
+ * AAF attribute names, 2D and 1D spellings, and the field each fills.
+ * Attributes not listed are read and dropped: entpress does not print
+ * phone numbers, subjects or grants.
+ */
+static const struct {
+	const char	*name;
+	enum dir_field	 field;
+} aaf_attrs[] = {
+	{ "ENTPersonJointure",		FIELD_JOINTURE },
+	{ "ENTStructureJointure",	FIELD_JOINTURE },
+	{ "ENTMatJointure",		FIELD_JOINTURE },
+	{ "ENTMefJointure",		FIELD_JOINTURE },
+	{ "sn",				FIELD_LAST_NAME },
+	{ "ENTPersonNom",		FIELD_LAST_NAME },
+	{ "givenName",			FIELD_FIRST_NAME },
+	{ "ENTPersonPrenom",		FIELD_FIRST_NAME },
+	{ "personalTitle",		FIELD_TITLE },
+	{ "ENTPersonCivilite",		FIELD_TITLE },
+	{ "ENTPersonDateNaissance",	FIELD_BIRTH },
+	{ "mail",			FIELD_MAIL },
+	{ "ENTPersonMail",		FIELD_MAIL },
+	{ "ENTPersonStructRattach",	FIELD_SCHOOL },
+	{ "ENTPersonAdresse",		FIELD_ADDRESS },
+	{ "ENTPersonCodePostal",	FIELD_POSTCODE },
+	{ "ENTPersonVille",		FIELD_CITY },
+	{ "ENTPersonPays",		FIELD_COUNTRY },
+	{ "ENTEleveClasses",		FIELD_CLASSES },
+	{ "ENTPersonClasses",		FIELD_CLASSES },
+	{ "ENTEleveGroupes",		FIELD_GROUPS },
+	{ "ENTPersonGroupes",		FIELD_GROUPS },
+	{ "ENTEleveNivFormation",	FIELD_LEVEL },
+	{ "ENTEleveNiveau",		FIELD_LEVEL },
+	{ "ENTNivFormation",		FIELD_LEVEL },
+	{ "ENTEleveMEF",		FIELD_MEF },
+	{ "ENTEleveLibelleMEF",		FIELD_MEF_LABEL },
+	{ "ENTElevePersRelEleve",	FIELD_RELATIVES },
+	{ "ENTEleveAutoriteParentale",	FIELD_AUTHORITY },
+	{ "ENTPersRelEleveEleve",	FIELD_REL_STUDENTS },
+	{ "ENTAuxPersRelEleveEleve",	FIELD_REL_STUDENTS },
+	{ "ENTPersonFonctions",		FIELD_FUNCTIONS },
+	{ "PersEducNatPresenceDevantEleves", FIELD_PRESENCE },
+	{ "ENTPersonCategorieEnseignant", FIELD_TEACHER_CAT },
+	{ "ENTAuxEnsClasses",		FIELD_TEACH_CLASSES },
+	{ "ENTAuxEnsClassesMatieres",	FIELD_TEACH_CLASSMAT },
+	{ "ENTAuxEnsClassesPrincipal",	FIELD_HEAD_TEACHER },
+	{ "ENTStructureUAI",		FIELD_UAI },
+	{ "ENTEtablissementUAI",	FIELD_UAI },
+	{ "ENTStructureNomCourant",	FIELD_SCHOOL_NAME },
+	{ "ENTStructureTypeStruct",	FIELD_SCHOOL_TYPE },
+	{ "street",			FIELD_STREET },
+	{ "ENTStructureAdresse",	FIELD_STREET },
+	{ "postalCode",			FIELD_POSTALCODE },
+	{ "ENTStructureCodePostal",	FIELD_POSTALCODE },
+	{ "l",				FIELD_LOCALITY },
+	{ "ENTStructureVille",		FIELD_LOCALITY },
+	{ "telephoneNumber",		FIELD_PHONE },
+	{ "ENTStructureMailSI",		FIELD_SCHOOL_MAIL },
+	{ "ENTStructureClasses",	FIELD_SCHOOL_CLASSES },
+	{ "ENTLibelleMatiere",		FIELD_LABEL },
+	{ "ENTLibelleMef",		FIELD_LABEL },
+};
+
+/* Category values of operationalAttributes, and file-name ranks. */
+static const struct {
+	const char	*name;
+	enum dir_cat	 cat;
+	int		 rank;		/* entcore's import order */
+} aaf_cats[] = {
+	{ "EtabEducNat",	CAT_ETAB,		0 },
+	{ "MatiereEducNat",	CAT_MATIERE,		1 },
+	{ "MatEducNat",		CAT_MATIERE,		1 },
+	{ "MefEducNat",		CAT_MEF,		2 },
+	{ "Eleve",		CAT_ELEVE,		3 },
+	{ "PersRelEleve",	CAT_PERSRELELEVE,	4 },
+	{ "PersEducNat",	CAT_PERSEDUCNAT,	5 },
+};
+
+static struct hmap	 attr_map;
+
+void
+aaf_global_init(void)
+{
+	size_t	 i;
+
+	xmlInitParser();
+	if (attr_map.cap != 0)
+		return;
+	hmap_init(&attr_map);
+	for (i = 0; i < sizeof(aaf_attrs) / sizeof(aaf_attrs[0]); i++)
+		hmap_put(&attr_map, aaf_attrs[i].name,
+		    (void *)(uintptr_t)aaf_attrs[i].field);
+}
+
+void
+aaf_global_cleanup(void)
+{
+	hmap_free(&attr_map);
+	xmlCleanupParser();
+}
+
+static enum dir_field
+attr_field(const char *name)
+{
+	return (enum dir_field)(uintptr_t)hmap_get(&attr_map, name);
+}
+
+static enum dir_cat
+cat_from_name(const char *s, int *rank)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(aaf_cats) / sizeof(aaf_cats[0]); i++)
+		if (strcmp(s, aaf_cats[i].name) == 0) {
+			if (rank != NULL)
+				*rank = aaf_cats[i].rank;
+			return aaf_cats[i].cat;
+		}
+	return CAT_NONE;
+}
+
+/* --- the record being collected ------------------------------------- */
+
+#define MAX_ATTRS	256		/* attributes in one request */
+#define MAX_VALUES	100000		/* values in one attribute */
+
+enum ctx {
+	CTX_NONE = 0,
+	CTX_OPER,		/* inside operationalAttributes */
+	CTX_IDENT,		/* inside identifier */
+	CTX_ATTRS,		/* inside attributes or modifications */
+	CTX_OTHER		/* an element we skip */
+};
+
+struct rec {
+	struct arena	 arena;		/* values, reset per record */
+	enum dir_op	 op;
+	int		 active;	/* inside a request */
+	int		 bad;		/* already diagnosed, skip */
+	unsigned int	 line;
+	enum ctx	 ctx;
+	char		*id;
+	char		*category;
+	struct dir_attr	 attrs[MAX_ATTRS];
+	size_t		 nattrs;
+	struct dir_attr	*cur;		/* attribute receiving values */
+	const char	**vals;		/* values of cur, malloc'd */
+	uint32_t	 nvals, capvals;
+	int		 in_value;	/* collecting text of value/id */
+	int		 in_id;
+	struct buf	 text;
+};
+
+struct reader {
+	xmlTextReaderPtr	 xr;
+	struct directory	*dir;
+	const char		*name;		/* source name for messages */
+	int			 delta;
+	int			 fatal;		/* a fatal error was reported */
+	int			 root_seen;
+	struct rec		 rec;
+};
+
+static void
+rec_reset(struct rec *r)
+{
+	arena_reset(&r->arena);
+	r->active = 0;
+	r->bad = 0;
+	r->ctx = CTX_NONE;
+	r->id = NULL;
+	r->category = NULL;
+	r->nattrs = 0;
+	r->cur = NULL;
+	r->nvals = 0;
+	r->in_value = 0;
+	r->in_id = 0;
+	buf_reset(&r->text);
+}
+
+static unsigned int
+node_line(struct reader *rd)
+{
+	xmlNodePtr	 n;
+	long		 l;
+
+	if ((n = xmlTextReaderCurrentNode(rd->xr)) != NULL &&
+	    (l = xmlGetLineNo(n)) > 0)
+		return (unsigned int)l;
+	return (unsigned int)xmlTextReaderGetParserLineNumber(rd->xr);
+}
+
+static void
+rec_diag(struct reader *rd, enum diag_code code, unsigned int line,
+    const char *arg)
+{
+	struct diag_pos	 pos = { rd->name, line, 0 };
+
+	diag(code, &pos, "%s", arg);
+}
+
+/* Reject the current record once, with a reason. */
+static void
+rec_bad(struct reader *rd, enum diag_code code, const char *what)
+{
+	struct rec	*r = &rd->rec;
+
+	if (r->bad)
+		return;
+	r->bad = 1;
+	rec_diag(rd, code, node_line(rd),
+	    r->id != NULL ? r->id : what);
+}
+
+/* Close the attribute collecting values: move them into the arena. */
+static void
+rec_end_attr(struct rec *r)
+{
+	if (r->cur == NULL)
+		return;
+	r->cur->values = arena_alloc(&r->arena,
+	    (r->nvals == 0 ? 1 : r->nvals) * sizeof(char *));
+	if (r->nvals > 0)
+		memcpy(r->cur->values, r->vals, r->nvals * sizeof(char *));
+	r->cur->nvalues = r->nvals;
+	r->cur = NULL;
+	r->nvals = 0;
+}
+
+static char *
+trimmed(struct rec *r)
+{
+	size_t	 s = 0, e = r->text.len;
+
+	while (s < e && (r->text.p[s] == ' ' || r->text.p[s] == '\t' ||
+	    r->text.p[s] == '\n' || r->text.p[s] == '\r'))
+		s++;
+	while (e > s && (r->text.p[e - 1] == ' ' || r->text.p[e - 1] == '\t' ||
+	    r->text.p[e - 1] == '\n' || r->text.p[e - 1] == '\r'))
+		e--;
+	return arena_strndup(&r->arena, r->text.p + s, e - s);
+}
+
+/* A <value> or <id> ended: store its text where it belongs. */
+static void
+rec_end_text(struct reader *rd)
+{
+	struct rec	*r = &rd->rec;
+	char		*v;
+
+	v = trimmed(r);
+	buf_reset(&r->text);
+	if (r->in_id) {
+		r->in_id = 0;
+		if (r->id == NULL && v[0] != '\0')
+			r->id = v;
+		return;
+	}
+	r->in_value = 0;
+	if (r->ctx == CTX_OPER) {
+		if (r->category == NULL && v[0] != '\0')
+			r->category = v;
+		return;
+	}
+	if (r->cur == NULL)
+		return;
+	if (r->nvals >= MAX_VALUES) {
+		rec_bad(rd, DIAG_BAD_RECORD, "too many values");
+		return;
+	}
+	if (r->nvals == r->capvals) {
+		r->capvals = r->capvals == 0 ? 16 : r->capvals * 2;
+		r->vals = xreallocarray(r->vals, r->capvals, sizeof(char *));
+	}
+	r->vals[r->nvals++] = v;
+}
+
+static void
+rec_finish(struct reader *rd)
+{
+	struct rec		*r = &rd->rec;
+	struct dir_record	 dr;
+	enum dir_cat		 cat;
+
+	rec_end_attr(r);
+	if (r->bad) {
+		rd->dir->stats.skipped++;
+		return;
+	}
+	if (r->id == NULL) {
+		rec_diag(rd, DIAG_NO_ID, r->line, "");
+		rd->dir->stats.skipped++;
+		return;
+	}
+	if (r->category == NULL) {
+		rec_diag(rd, DIAG_NO_CATEGORY, r->line, r->id);
+		rd->dir->stats.skipped++;
+		return;
+	}
+	if ((cat = cat_from_name(r->category, NULL)) == CAT_NONE) {
+		struct diag_pos pos = { rd->name, r->line, 0 };
+
+		diag(DIAG_BAD_CATEGORY, &pos, "%s, id %s", r->category, r->id);
+		rd->dir->stats.skipped++;
+		return;
+	}
+	dr.op = r->op;
+	dr.cat = cat;
+	dr.delta = rd->delta;
+	dr.id = r->id;
+	dr.attrs = r->attrs;
+	dr.nattrs = r->nattrs;
+	dr.src.file = rd->name;
+	dr.src.line = r->line;
+	if (directory_apply(rd->dir, &dr) != 0)
+		rd->dir->stats.skipped++;
+}
+
+/* --- node handling -------------------------------------------------- */
+
+static int
+name_is(const xmlChar *n, const char *s)
+{
+	return n != NULL && strcmp((const char *)n, s) == 0;
+}
+
+static void
+start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
+{
+	struct rec	*r = &rd->rec;
+	xmlChar		*attr;
+	enum dir_field	 f;
+
+	if (depth == 0) {
+		rd->root_seen = 1;
+		return;
+	}
+	if (depth == 1) {
+		rec_reset(r);
+		if (name_is(name, "addRequest"))
+			r->op = OP_ADD;
+		else if (name_is(name, "modifyRequest"))
+			r->op = OP_MODIFY;
+		else if (name_is(name, "deleteRequest"))
+			r->op = OP_DELETE;
+		else
+			return;		/* unknown top-level element: skipped */
+		r->active = 1;
+		r->line = node_line(rd);
+		if (empty) {
+			rec_finish(rd);
+			r->active = 0;
+		}
+		return;
+	}
+	if (!r->active || r->bad)
+		return;
+	if (depth == 2) {
+		rec_end_attr(r);
+		if (name_is(name, "operationalAttributes"))
+			r->ctx = CTX_OPER;
+		else if (name_is(name, "identifier"))
+			r->ctx = CTX_IDENT;
+		else if (name_is(name, "attributes") ||
+		    name_is(name, "modifications"))
+			r->ctx = CTX_ATTRS;
+		else
+			r->ctx = CTX_OTHER;
+		return;
+	}
+	if (depth == 3) {
+		rec_end_attr(r);
+		if (r->ctx == CTX_IDENT && name_is(name, "id")) {
+			r->in_id = !empty;
+			buf_reset(&r->text);
+			return;
+		}
+		if (r->ctx != CTX_ATTRS)
+			return;
+		if (!name_is(name, "attr") && !name_is(name, "modification"))
+			return;
+		attr = xmlTextReaderGetAttribute(rd->xr, BAD_CAST "name");
+		if (attr == NULL) {
+			rec_bad(rd, DIAG_BAD_RECORD, "attribute without name");
+			return;
+		}
+		if (name_is(name, "modification")) {
+			xmlChar *op = xmlTextReaderGetAttribute(rd->xr,
+			    BAD_CAST "operation");
+			if (op != NULL && !name_is(op, "replace"))
+				rec_diag(rd, DIAG_BAD_OPERATION, node_line(rd),
+				    (const char *)op);
+			xmlFree(op);
+		}
+		f = attr_field((const char *)attr);
+		xmlFree(attr);
+		if (f == FIELD_NONE)
+			return;
+		if (r->nattrs == MAX_ATTRS) {
+			rec_bad(rd, DIAG_BAD_RECORD, "too many attributes");
+			return;
+		}
+		r->cur = &r->attrs[r->nattrs++];
+		r->cur->field = f;
+		r->cur->values = NULL;
+		r->cur->nvalues = 0;
+		r->cur->line = node_line(rd);
+		r->nvals = 0;
+		return;
+	}
+	if (depth == 4 && name_is(name, "value") &&
+	    (r->ctx == CTX_OPER || (r->ctx == CTX_ATTRS && r->cur != NULL))) {
+		buf_reset(&r->text);
+		if (empty)
+			rec_end_text(rd);
+		else
+			r->in_value = 1;
+	}
+}
+
+static void
+end_element(struct reader *rd, int depth, const xmlChar *name)
+{
+	struct rec	*r = &rd->rec;
+
+	if (!r->active)
+		return;
+	if (depth == 1) {
+		rec_finish(rd);
+		r->active = 0;
+		return;
+	}
+	if (r->bad)
+		return;
+	if ((r->in_value && depth == 4) || (r->in_id && depth == 3))
+		rec_end_text(rd);
+	else if (depth == 3)
+		rec_end_attr(r);
+}
+
+static void
+text_node(struct reader *rd)
+{
+	struct rec	*r = &rd->rec;
+	const xmlChar	*v;
+
+	if (!r->active || r->bad || (!r->in_value && !r->in_id))
+		return;
+	if ((v = xmlTextReaderConstValue(rd->xr)) != NULL)
+		buf_adds(&r->text, (const char *)v);
+}
+
+/*
+ * libxml2 reports through this handler.  Errors become our diagnostics
+ * with libxml2's own line and column; its warnings carry nothing we act
+ * on and are dropped.
+ */
+static void
+xml_error(void *ctx, xmlErrorPtr e)
+{
+	struct reader	*rd = ctx;
+	struct diag_pos	 pos;
+	enum diag_code	 code;
+	char		 msg[256];
+	size_t		 len;
+
+	if (e == NULL || e->level == XML_ERR_WARNING)
+		return;
+	switch (e->code) {
+	case XML_ERR_INVALID_CHAR:
+	case XML_ERR_UNKNOWN_ENCODING:
+	case XML_ERR_UNSUPPORTED_ENCODING:
+	case XML_ERR_INVALID_ENCODING:
+	case XML_I18N_CONV_FAILED:
+		code = DIAG_XML_ENCODING;
+		break;
+	default:
+		code = DIAG_XML;
+		break;
+	}
+	/* Non-fatal errors (namespaces, say) do not stop the reader. */
+	if (e->level != XML_ERR_FATAL) {
+		if (code == DIAG_XML)
+			return;
+	} else if (rd->fatal)
+		return;
+	else
+		rd->fatal = 1;
+	snprintf(msg, sizeof(msg), "%s", e->message != NULL ? e->message : "");
+	/* libxml2 messages may span lines; ours are one line each. */
+	for (len = 0; msg[len] != '\0'; len++)
+		if (msg[len] == '\n' || msg[len] == '\t')
+			msg[len] = ' ';
+	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	pos.file = rd->name;
+	pos.line = e->line > 0 ? (unsigned int)e->line : 0;
+	pos.col = e->int2 > 0 ? (unsigned int)e->int2 : 0;
+	diag(code, &pos, "%s", msg);
+}
+
+/* Never load anything from outside: no DTD, no external entity. */
+static xmlParserInputPtr
+no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	return NULL;
+}
+
+/*
+ * Stream one source through the state machine.  Returns 0 when the file
+ * was read to its end, -1 when a fatal error stopped it.
+ */
+static int
+read_stream(struct reader *rd)
+{
+	int		 ret, type, depth;
+	const xmlChar	*name;
+
+	xmlTextReaderSetStructuredErrorHandler(rd->xr, xml_error, rd);
+	arena_init(&rd->rec.arena);
+	buf_init(&rd->rec.text);
+	rd->rec.vals = NULL;
+	rd->rec.capvals = 0;
+	rec_reset(&rd->rec);
+	rd->dir->stats.files++;
+
+	while ((ret = xmlTextReaderRead(rd->xr)) == 1) {
+		type = xmlTextReaderNodeType(rd->xr);
+		depth = xmlTextReaderDepth(rd->xr);
+		switch (type) {
+		case XML_READER_TYPE_ELEMENT:
+			name = xmlTextReaderConstLocalName(rd->xr);
+			if (depth == 0 && !name_is(name, "ficAlimMENESR")) {
+				struct diag_pos pos = { rd->name,
+				    node_line(rd), 0 };
+				diag(DIAG_NOT_AAF, &pos, "root element is %s",
+				    name != NULL ? (const char *)name : "?");
+				ret = -2;
+				goto out;
+			}
+			start_element(rd, depth, name,
+			    xmlTextReaderIsEmptyElement(rd->xr));
+			break;
+		case XML_READER_TYPE_END_ELEMENT:
+			end_element(rd, depth,
+			    xmlTextReaderConstLocalName(rd->xr));
+			break;
+		case XML_READER_TYPE_TEXT:
+		case XML_READER_TYPE_CDATA:
+		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
+		case XML_READER_TYPE_WHITESPACE:
+			text_node(rd);
+			break;
+		case XML_READER_TYPE_ENTITY_REFERENCE:
+			/*
+			 * Only predefined and character references are
+			 * expanded; anything else would come from a DTD we
+			 * refuse to trust.
+			 */
+			if (rd->rec.active)
+				rec_bad(rd, DIAG_XML_ENTITY, "entity");
+			else {
+				struct diag_pos pos = { rd->name,
+				    node_line(rd), 0 };
+				diag(DIAG_XML_ENTITY, &pos, "%s",
+				    "outside any record");
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	if (ret == 0 && !rd->root_seen && !rd->fatal) {
+		struct diag_pos pos = { rd->name, 0, 0 };
+		diag(DIAG_NOT_AAF, &pos, "%s", "empty document");
+	}
+out:
+	if (ret < 0 && rd->rec.active)
+		rd->dir->stats.skipped++;
+	if (ret == -1 && !rd->fatal) {
+		struct diag_pos pos = { rd->name,
+		    (unsigned int)xmlTextReaderGetParserLineNumber(rd->xr), 0 };
+		diag(DIAG_XML, &pos, "%s", "parser stopped");
+	}
+	free(rd->rec.vals);
+	buf_free(&rd->rec.text);
+	arena_free(&rd->rec.arena);
+	return ret == 0 ? 0 : -1;
+}
+
+/*
+ * Parser options: never XML_PARSE_NOENT (no entity substitution), never
+ * DTDLOAD/DTDATTR/DTDVALID (the external DTD stays unread), NONET, and
+ * not HUGE, so libxml2's own limits on entity amplification hold.
+ */
+#define AAF_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_BIG_LINES | \
+			 XML_PARSE_COMPACT | XML_PARSE_NOCDATA)
+
+static int
+read_xr(struct directory *d, const char *name, xmlTextReaderPtr xr, int delta)
+{
+	struct reader	 rd;
+	int		 ret;
+
+	if (xr == NULL) {
+		diag_sys(DIAG_SYS_OPEN, name, "%s", "cannot start XML reader");
+		return -1;
+	}
+	memset(&rd, 0, sizeof(rd));
+	rd.xr = xr;
+	rd.dir = d;
+	rd.name = name;
+	rd.delta = delta;
+	ret = read_stream(&rd);
+	xmlFreeTextReader(xr);
+	return ret;
+}
+
+int
+aaf_read_memory(struct directory *d, const char *name, const char *buf,
+    size_t len, int delta)
+{
+	xmlSetExternalEntityLoader(no_external);
+	if (len > INT32_MAX) {
+		diag_sys(DIAG_SYS_READ, name, "%s", "file too large");
+		return -1;
+	}
+	return read_xr(d, directory_intern(d, name),
+	    xmlReaderForMemory(buf, (int)len, NULL, NULL, AAF_XML_OPTIONS),
+	    delta);
+}
+
+/* --- files and archives as libxml2 input ---------------------------- */
+
+struct fdin {
+	int		 fd;
+	const char	*name;
+	int		 err;
+};
+
+static int
+fd_read(void *ctx, char *buf, int len)
+{
+	struct fdin	*in = ctx;
+	ssize_t		 n;
+
+	do
+		n = read(in->fd, buf, (size_t)len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		in->err = errno;
+		return -1;
+	}
+	return (int)n;
+}
+
+static int
+fd_close(void *ctx)
+{
+	return 0;
+}
+
+static int
+read_file(struct directory *d, const struct aaf_source *src)
+{
+	struct fdin	 in;
+	int		 ret;
+	const char	*name = directory_intern(d, src->name);
+
+	if ((in.fd = open(src->path, O_RDONLY | O_CLOEXEC)) == -1) {
+		diag_sys(DIAG_SYS_OPEN, name, "%s", strerror(errno));
+		return -1;
+	}
+	in.name = name;
+	in.err = 0;
+	ret = read_xr(d, name, xmlReaderForIO(fd_read, fd_close, &in, NULL,
+	    NULL, AAF_XML_OPTIONS), src->kind == AAF_DELTA);
+	if (in.err != 0) {
+		diag_sys(DIAG_SYS_READ, name, "%s", strerror(in.err));
+		ret = -1;
+	}
+	close(in.fd);
+	return ret;
+}
+
+/*
+ * An archive kept open across members: sources are read in sorted
+ * order, which is nearly always the archive's own order, so the cursor
+ * only reopens the archive when asked for a member it already passed.
+ */
+struct arcursor {
+	struct archive	*a;
+	const char	*path;
+	size_t		 next;		/* index of the next header */
+	int		 err;
+};
+
+static void
+arc_close(struct arcursor *c)
+{
+	if (c->a != NULL)
+		archive_read_free(c->a);
+	c->a = NULL;
+	c->path = NULL;
+	c->next = 0;
+}
+
+static struct archive *
+arc_open(const char *path)
+{
+	struct archive	*a;
+
+	a = archive_read_new();
+	archive_read_support_filter_all(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK) {
+		diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ path, 0, 0 }, "%s",
+		    archive_error_string(a) != NULL ?
+		    archive_error_string(a) : "cannot open");
+		archive_read_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* Position the cursor on member index; 0 on success. */
+static int
+arc_seek(struct arcursor *c, const char *path, size_t index)
+{
+	struct archive_entry	*e;
+	int			 r;
+
+	if (c->a != NULL && (strcmp(c->path, path) != 0 || index < c->next))
+		arc_close(c);
+	if (c->a == NULL) {
+		if ((c->a = arc_open(path)) == NULL)
+			return -1;
+		c->path = path;
+		c->next = 0;
+	}
+	for (;;) {
+		r = archive_read_next_header(c->a, &e);
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ path, 0, 0 },
+			    "%s", archive_error_string(c->a) != NULL ?
+			    archive_error_string(c->a) : "member missing");
+			arc_close(c);
+			return -1;
+		}
+		if (c->next++ == index)
+			return 0;
+	}
+}
+
+static int
+arc_read(void *ctx, char *buf, int len)
+{
+	struct arcursor	*c = ctx;
+	la_ssize_t	 n;
+
+	n = archive_read_data(c->a, buf, (size_t)len);
+	if (n < 0) {
+		c->err = 1;
+		return -1;
+	}
+	return (int)n;
+}
+
+static int
+read_member(struct directory *d, struct arcursor *c,
+    const struct aaf_source *src)
+{
+	const char	*name = directory_intern(d, src->name);
+	int		 ret;
+
+	if (arc_seek(c, src->path, src->index) != 0)
+		return -1;
+	c->err = 0;
+	ret = read_xr(d, name, xmlReaderForIO(arc_read, fd_close, c, NULL,
+	    NULL, AAF_XML_OPTIONS), src->kind == AAF_DELTA);
+	if (c->err) {
+		diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ name, 0, 0 }, "%s",
+		    archive_error_string(c->a) != NULL ?
+		    archive_error_string(c->a) : "read error");
+		arc_close(c);
+		ret = -1;
+	}
+	return ret;
+}
+
+int
+aaf_read(const struct aaf_set *set, struct directory *d)
+{
+	struct arcursor	 cur;
+	size_t		 i;
+	int		 ret = 0;
+
+	xmlSetExternalEntityLoader(no_external);
+	memset(&cur, 0, sizeof(cur));
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i].ignored)
+			continue;
+		if (set->v[i].member != NULL) {
+			if (read_member(d, &cur, &set->v[i]) != 0)
+				ret = -1;
+		} else if (read_file(d, &set->v[i]) != 0)
+			ret = -1;
+	}
+	arc_close(&cur);
+	return ret;
+}
+
+/* --- collecting and ordering sources -------------------------------- */
+
+void
+aaf_set_init(struct aaf_set *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void
+aaf_set_free(struct aaf_set *s)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].name);
+		free(s->v[i].path);
+		free(s->v[i].member);
+		free(s->v[i].prefix);
+	}
+	for (i = 0; i < s->ncsv; i++)
+		free(s->csv[i]);
+	free(s->csv);
+	free(s->v);
+	aaf_set_init(s);
+}
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t	 ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && strcasecmp(s + ls - lx, suffix) == 0;
+}
+
+static int
+is_archive_name(const char *s)
+{
+	return ends_with(s, ".zip") || ends_with(s, ".tar.gz") ||
+	    ends_with(s, ".tgz") || ends_with(s, ".tar");
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * Parse <prefix>_<Complet|Delta>_<YYYYMMDD>_<Category>_<NNNN>.xml out of
+ * the base name.  Unparsable names are Complet of unknown date.
+ */
+static void
+parse_name(struct aaf_source *src)
+{
+	const char	*base, *k, *p, *q;
+	size_t		 klen;
+	int		 rank = 9;
+	char		 cat[64];
+
+	base = strrchr(src->member != NULL ? src->member : src->path, '/');
+	base = base != NULL ? base + 1 :
+	    (src->member != NULL ? src->member : src->path);
+	src->kind = AAF_COMPLET;
+	src->date[0] = '\0';
+	src->catorder = 9;
+	src->chunk = 0;
+	src->named = 0;
+
+	if ((k = strstr(base, "_Delta_")) != NULL) {
+		src->kind = AAF_DELTA;
+		klen = 7;
+	} else if ((k = strstr(base, "_Complet_")) != NULL)
+		klen = 9;
+	else
+		goto unnamed;
+	src->prefix = xstrndup(base, (size_t)(k - base));
+	p = k + klen;
+	if (!all_digits(p, 8) || p[8] != '_')
+		goto unnamed;
+	memcpy(src->date, p, 8);
+	src->date[8] = '\0';
+	p += 9;
+	if ((q = strchr(p, '_')) == NULL || (size_t)(q - p) >= sizeof(cat))
+		goto unnamed;
+	memcpy(cat, p, (size_t)(q - p));
+	cat[q - p] = '\0';
+	if (cat_from_name(cat, &rank) == CAT_NONE)
+		goto unnamed;
+	src->catorder = rank;
+	if (!all_digits(q + 1, 4) || strcasecmp(q + 5, ".xml") != 0)
+		goto unnamed;
+	src->chunk = (unsigned int)atoi(q + 1);
+	src->named = 1;
+	return;
+unnamed:
+	if (src->prefix == NULL)
+		src->prefix = xstrdup("");
+}
+
+static struct aaf_source *
+add_source(struct aaf_set *set, const char *name, const char *path,
+    const char *member, size_t index)
+{
+	struct aaf_source	*s;
+
+	if (set->n == set->cap) {
+		set->cap = set->cap == 0 ? 16 : set->cap * 2;
+		set->v = xreallocarray(set->v, set->cap, sizeof(*set->v));
+	}
+	s = &set->v[set->n++];
+	memset(s, 0, sizeof(*s));
+	s->name = xstrdup(name);
+	s->path = xstrdup(path);
+	s->member = member != NULL ? xstrdup(member) : NULL;
+	s->index = index;
+	parse_name(s);
+	return s;
+}
+
+static int
+collect_archive(struct aaf_set *set, const char *path)
+{
+	struct archive		*a;
+	struct archive_entry	*e;
+	const char		*m;
+	char			*name;
+	size_t			 index;
+	int			 r, ret = 0;
+
+	if ((a = arc_open(path)) == NULL)
+		return -1;
+	for (index = 0;; index++) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+			diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ path, 0, 0 },
+			    "%s", archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "bad header");
+			ret = -1;
+			break;
+		}
+		m = archive_entry_pathname(e);
+		if (m == NULL || archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		if (!ends_with(m, ".xml")) {
+			xasprintf(&name, "%s(%s)", path, m);
+			diag(DIAG_NOT_AAF_FILE,
+			    &(struct diag_pos){ name, 0, 0 }, "%s", "");
+			free(name);
+			continue;
+		}
+		xasprintf(&name, "%s(%s)", path, m);
+		add_source(set, name, path, m, index);
+		free(name);
+	}
+	archive_read_free(a);
+	return ret;
+}
+
+static int
+str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+collect_dir(struct aaf_set *set, const char *path)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	char		**names = NULL, *full;
+	size_t		 n = 0, cap = 0, i;
+	int		 ret = 0;
+
+	if ((dp = opendir(path)) == NULL) {
+		diag_sys(DIAG_SYS_OPEN, path, "%s", strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".xml"))
+			continue;
+		if (n == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			names = xreallocarray(names, cap, sizeof(*names));
+		}
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(dp);
+	/* readdir order is the file system's: sort for determinism. */
+	qsort(names, n, sizeof(*names), str_ptr_cmp);
+	for (i = 0; i < n; i++) {
+		xasprintf(&full, "%s%s%s", path,
+		    ends_with(path, "/") ? "" : "/", names[i]);
+		add_source(set, full, full, NULL, 0);
+		free(full);
+		free(names[i]);
+	}
+	free(names);
+	return ret;
+}
+
+/* Add one command-line argument. */
+int
+aaf_collect(struct aaf_set *set, const char *path)
+{
+	struct stat	 st;
+
+	if (stat(path, &st) == -1) {
+		diag_sys(DIAG_SYS_OPEN, path, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode))
+		return collect_dir(set, path);
+	if (!S_ISREG(st.st_mode)) {
+		diag(DIAG_NOT_INPUT, &(struct diag_pos){ path, 0, 0 }, "%s",
+		    "not a regular file");
+		return -1;
+	}
+	if (is_archive_name(path))
+		return collect_archive(set, path);
+	if (ends_with(path, ".csv")) {
+		set->csv = xreallocarray(set->csv, set->ncsv + 1,
+		    sizeof(*set->csv));
+		set->csv[set->ncsv++] = xstrdup(path);
+		return 0;
+	}
+	add_source(set, path, path, NULL, 0);
+	return 0;
+}
+
+static int
+source_cmp(const void *a, const void *b)
+{
+	const struct aaf_source	*s = a, *t = b;
+	int			 c;
+
+	if (s->kind != t->kind)
+		return s->kind == AAF_COMPLET ? -1 : 1;
+	if ((c = strcmp(s->date, t->date)) != 0)
+		return c;
+	if (s->catorder != t->catorder)
+		return s->catorder < t->catorder ? -1 : 1;
+	if (s->chunk != t->chunk)
+		return s->chunk < t->chunk ? -1 : 1;
+	if ((c = strcmp(s->name, t->name)) != 0)
+		return c;
+	return s->index < t->index ? -1 : s->index > t->index;
+}
+
+/*
+ * Sort sources into application order and set aside what a newer
+ * Complet of the same prefix supersedes: an older Complet (its people
+ * may have left since) and a Delta older than the newest Complet (already
+ * part of it).  Exports with different prefixes (one per school, say)
+ * do not supersede each other.
+ */
+void
+aaf_order(struct aaf_set *set)
+{
+	size_t		 i, j;
+	const char	*newest;
+	int		 has_complet;
+
+	qsort(set->v, set->n, sizeof(*set->v), source_cmp);
+	for (i = 0; i < set->n; i++) {
+		if (!set->v[i].named) {
+			diag(DIAG_FILE_NAME,
+			    &(struct diag_pos){ set->v[i].name, 0, 0 }, "%s",
+			    "expected PREFIX_Complet|Delta_YYYYMMDD_"
+			    "Category_NNNN.xml");
+			continue;
+		}
+		newest = NULL;
+		has_complet = 0;
+		for (j = 0; j < set->n; j++) {
+			if (!set->v[j].named || set->v[j].kind != AAF_COMPLET ||
+			    strcmp(set->v[j].prefix, set->v[i].prefix) != 0)
+				continue;
+			has_complet = 1;
+			if (newest == NULL || strcmp(set->v[j].date, newest) > 0)
+				newest = set->v[j].date;
+		}
+		if (newest != NULL && strcmp(set->v[i].date, newest) < 0) {
+			set->v[i].ignored = 1;
+			diag(DIAG_OLD_EXPORT,
+			    &(struct diag_pos){ set->v[i].name, 0, 0 },
+			    "newest Complet is of %s", newest);
+		} else if (set->v[i].kind == AAF_DELTA && !has_complet)
+			diag(DIAG_DELTA_NO_COMPLET,
+			    &(struct diag_pos){ set->v[i].name, 0, 0 },
+			    "%s", "applied to an empty directory");
+	}
+}

@@ -1,0 +1,270 @@
+/*
+ * cmd_read: the first step of every command, shared: expand the EXPORT
+ * operands, order them, read them into a directory and resolve it; plus
+ * the `check` and `list` commands, which only report on that directory.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aaf.h"
+#include "cmd.h"
+#include "collate.h"
+#include "diag.h"
+#include "directory.h"
+#include "mem.h"
+#include "select.h"
+
+void
+cmd_opts_init(struct cmd_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	sel_opts_init(&o->sel);
+	o->out = stdout;
+}
+
+void
+cmd_opts_free(struct cmd_opts *o)
+{
+	sel_opts_free(&o->sel);
+}
+
+/*
+ * Read every operand into d.  Unreadable operands are diagnosed and
+ * skipped; the directory holds whatever could be read.  Returns -1 when
+ * there was nothing to read at all.
+ */
+int
+cmd_load(struct cmd_opts *o, struct directory *d)
+{
+	struct aaf_set	 set;
+	int		 i;
+
+	if (o->nargs == 0) {
+		diag(DIAG_BAD_ARG, NULL, "%s", "no EXPORT given");
+		return -1;
+	}
+	aaf_set_init(&set);
+	for (i = 0; i < o->nargs; i++)
+		aaf_collect(&set, o->args[i]);
+	aaf_order(&set);
+	aaf_read(&set, d);
+	aaf_set_free(&set);
+	directory_resolve(d);
+	return 0;
+}
+
+static int
+count_parents(const struct directory *d, const struct dir_person *p,
+    enum dir_relatives r)
+{
+	const struct dir_person	*st;
+	uint32_t		 i, j;
+
+	for (i = 0; i < p->nchildren; i++) {
+		st = p->children[i].student;
+		for (j = 0; j < st->nlinks; j++)
+			if (st->links[j].rel == p &&
+			    dir_link_is_parent(&st->links[j], r))
+				return 1;
+	}
+	return 0;
+}
+
+/*
+ * `check`: what was read, per school and class, so an administrator sees
+ * at a glance whether the export is the one expected.
+ */
+int
+cmd_check(struct cmd_opts *o)
+{
+	struct directory	 d;
+	struct dir_school	*s;
+	struct dir_class	*c;
+	struct dir_person	*p;
+	unsigned long		 prof[PROFILE__MAX], rel = 0, orphans = 0;
+	unsigned long		 sprof[PROFILE__MAX];
+	size_t			 i, k;
+	uint32_t		 j, live;
+	FILE			*out = o->out;
+
+	directory_init(&d);
+	if (cmd_load(o, &d) != 0) {
+		directory_free(&d);
+		return diag_worst();
+	}
+	memset(prof, 0, sizeof(prof));
+	for (i = 0; i < d.npersons; i++) {
+		p = d.persons[i];
+		if (p->deleted || p->profile == PROFILE_NONE)
+			continue;
+		if (p->profile == PROFILE_PARENT) {
+			rel++;
+			if (p->nchildren == 0)
+				orphans++;
+			if (!count_parents(&d, p, o->sel.relatives))
+				continue;
+		}
+		prof[p->profile]++;
+	}
+
+	for (k = 0; k < d.nschools; k++) {
+		s = d.schools[k];
+		if (s->deleted)
+			continue;
+		memset(sprof, 0, sizeof(sprof));
+		for (i = 0; i < d.npersons; i++) {
+			p = d.persons[i];
+			if (p->deleted || p->school != s)
+				continue;
+			if (p->profile == PROFILE_STUDENT ||
+			    p->profile == PROFILE_TEACHER ||
+			    p->profile == PROFILE_STAFF)
+				sprof[p->profile]++;
+		}
+		fprintf(out, "school %s %s (jointure %s%s)\n",
+		    s->uai != NULL ? s->uai : "-",
+		    s->name != NULL ? s->name : s->id, s->id,
+		    s->in_export ? "" : ", not in the export");
+		fprintf(out, "  students %lu, teachers %lu, staff %lu, "
+		    "classes %u\n", sprof[PROFILE_STUDENT],
+		    sprof[PROFILE_TEACHER], sprof[PROFILE_STAFF], s->nclasses);
+		for (j = 0; j < s->nclasses; j++) {
+			c = s->classes[j];
+			for (live = 0, i = 0; i < c->nstudents; i++)
+				if (!c->students[i]->deleted)
+					live++;
+			fprintf(out, "  class %s: %u students, %u teachers, "
+			    "head teacher ", c->code, live, c->nteachers);
+			if (c->npp == 0)
+				fputs("none", out);
+			for (i = 0; i < c->npp; i++)
+				fprintf(out, "%s%s %s", i > 0 ? ", " : "",
+				    c->pp[i]->first_name != NULL ?
+				    c->pp[i]->first_name : "",
+				    c->pp[i]->last_name != NULL ?
+				    c->pp[i]->last_name : c->pp[i]->id);
+			fputc('\n', out);
+		}
+	}
+	fprintf(out, "total: %lu students, %lu teachers, %lu staff, "
+	    "%lu parents, %lu guests\n", prof[PROFILE_STUDENT],
+	    prof[PROFILE_TEACHER], prof[PROFILE_STAFF],
+	    prof[PROFILE_PARENT], prof[PROFILE_GUEST]);
+	fprintf(out, "relatives: %lu read, %lu parents (--relatives %s), "
+	    "%lu linked to no student\n", rel, prof[PROFILE_PARENT],
+	    o->sel.relatives == RELATIVES_LEGAL1 ? "legal1" :
+	    o->sel.relatives == RELATIVES_LEGAL12 ? "legal12" : "all",
+	    orphans);
+	fprintf(out, "records: %lu files, %lu read, %lu added, %lu modified, "
+	    "%lu deleted, %lu skipped\n", d.stats.files, d.stats.records,
+	    d.stats.added, d.stats.modified, d.stats.deleted,
+	    d.stats.skipped);
+	fprintf(out, "diagnostics: %lu warnings, %lu errors, %lu system "
+	    "errors\n", diag_count(LEVEL_WARNING), diag_count(LEVEL_ERROR),
+	    diag_count(LEVEL_SYSERR));
+	directory_free(&d);
+	return diag_worst();
+}
+
+/* A TSV field: tabs, newlines and other controls become spaces. */
+static void
+tsv_put(FILE *out, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, out);
+}
+
+static void
+list_classes(FILE *out, const struct sel_opts *o, const struct dir_person *p)
+{
+	const struct dir_class	*seen[64];
+	const struct dir_person	*st;
+	size_t			 nseen = 0, k;
+	uint32_t		 i, j;
+	int			 first = 1;
+
+	if (p->profile != PROFILE_PARENT) {
+		for (i = 0; i < p->ncls; i++) {
+			fprintf(out, "%s", first ? "" : ",");
+			tsv_put(out, p->cls[i]->code);
+			first = 0;
+		}
+		return;
+	}
+	/* A parent's classes are those of the children selecting them. */
+	for (i = 0; i < p->nchildren; i++) {
+		st = p->children[i].student;
+		if (!select_student_matches(o, st))
+			continue;
+		for (j = 0; j < st->ncls; j++) {
+			for (k = 0; k < nseen; k++)
+				if (seen[k] == st->cls[j])
+					break;
+			if (k < nseen)
+				continue;
+			if (nseen < sizeof(seen) / sizeof(seen[0]))
+				seen[nseen++] = st->cls[j];
+			fprintf(out, "%s", first ? "" : ",");
+			tsv_put(out, st->cls[j]->code);
+			first = 0;
+		}
+	}
+}
+
+static const struct dir_school *
+list_school(const struct dir_person *p)
+{
+	if (p->school != NULL)
+		return p->school;
+	if (p->ncls > 0)
+		return p->cls[0]->school;
+	if (p->nchildren > 0)
+		return list_school(p->children[0].student);
+	return NULL;
+}
+
+/* `list`: the selected accounts, one a line, tab-separated. */
+int
+cmd_list(struct cmd_opts *o)
+{
+	struct directory	 d;
+	struct selection	 sel;
+	const struct dir_school	*s;
+	struct dir_person	*p;
+	enum acct_state		 st;
+	size_t			 i;
+	FILE			*out = o->out;
+
+	directory_init(&d);
+	if (cmd_load(o, &d) != 0) {
+		directory_free(&d);
+		return diag_worst();
+	}
+	select_run(&d, &o->sel, &sel);
+	fputs("id\tprofile\torigin\tstate\tschool\tclasses\tlast_name\t"
+	    "first_name\tlogin\n", out);
+	for (i = 0; i < sel.n; i++) {
+		p = sel.v[i];
+		st = o->sel.state_of != NULL ?
+		    o->sel.state_of(o->sel.state_arg, p) : STATE_INACTIVE;
+		s = list_school(p);
+		tsv_put(out, p->id);
+		fprintf(out, "\t%s\t%s\t%s\t", dir_profile_name(p->profile),
+		    p->origin == ORIGIN_MANUAL ? "manual" : "aaf",
+		    acct_state_name(st));
+		tsv_put(out, s == NULL ? "" : s->uai != NULL ? s->uai : s->id);
+		fputc('\t', out);
+		list_classes(out, &o->sel, p);
+		fputc('\t', out);
+		tsv_put(out, p->last_name);
+		fputc('\t', out);
+		tsv_put(out, p->first_name);
+		fputs("\t\n", out);
+	}
+	selection_free(&sel);
+	directory_free(&d);
+	return diag_worst();
+}

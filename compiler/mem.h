@@ -1,0 +1,98 @@
+/*
+ * mem: allocation that never returns NULL, and arenas for the model.
+ *
+ * Out of memory is a system error after which nothing useful can be
+ * done, so the x* family prints one SYSERR line and exits (mandoc, tmux)
+ * instead of threading NULL checks through every stage.  The directory
+ * model allocates from arenas: hundreds of thousands of small records
+ * and strings that all die together at the end of a run, which a bump
+ * allocator serves faster and in less memory than malloc.
+ */
+#ifndef ENTPRESS_MEM_H
+#define ENTPRESS_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+struct arena_block;
+
+struct arena {
+	struct arena_block	*head;		/* current block, newest first */
+	size_t			 used;		/* bytes in use in head */
+	size_t			 total;		/* bytes obtained from malloc */
+};
+
+void	 arena_init(struct arena *);
+void	 arena_free(struct arena *);
+void	 arena_reset(struct arena *);
+void	*arena_alloc(struct arena *, size_t);
+void	*arena_calloc(struct arena *, size_t, size_t);
+char	*arena_strdup(struct arena *, const char *);
+char	*arena_strndup(struct arena *, const char *, size_t);
+
+/*
+ * A string-keyed open-addressing hash table.  Keys are not copied: they
+ * must outlive the table (arena strings do).  Values are opaque.
+ */
+struct hmap_slot {
+	const char	*key;
+	void		*value;
+	uint32_t	 hash;
+};
+
+struct hmap {
+	struct hmap_slot	*slots;
+	size_t			 cap;		/* power of two, or 0 */
+	size_t			 len;
+};
+
+void	 hmap_init(struct hmap *);
+void	 hmap_free(struct hmap *);
+void	*hmap_get(const struct hmap *, const char *);
+void	*hmap_getn(const struct hmap *, const char *, size_t);
+void	 hmap_put(struct hmap *, const char *, void *);
+uint32_t hmap_hash(const char *, size_t);
+
+/*
+ * String interning: one arena copy per distinct string, so repeated
+ * values (class codes, cities, school ids) cost one pointer each.
+ */
+struct strtab {
+	struct hmap	 map;
+	struct arena	*arena;
+};
+
+void		 strtab_init(struct strtab *, struct arena *);
+void		 strtab_free(struct strtab *);
+const char	*strtab_intern(struct strtab *, const char *);
+const char	*strtab_internn(struct strtab *, const char *, size_t);
+
+/*
+ * A growable byte buffer, always NUL-terminated after buf_* calls.
+ */
+struct buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_grow(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_addc(struct buf *, int);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+#endif /* ENTPRESS_MEM_H */

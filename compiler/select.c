@@ -1,0 +1,335 @@
+/*
+ * select: the SELECTION criteria over the resolved directory.  See
+ * select.h for the rules; the order of the result is the listing order:
+ * by profile (students, teachers, staff, parents, guests), school, first
+ * class in natural order, then accent-folded last and first name.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "collate.h"
+#include "directory.h"
+#include "mem.h"
+#include "select.h"
+
+static const char *const state_names[] = {
+	"inactive", "active", "deleted", "expired"
+};
+
+const char *
+acct_state_name(enum acct_state s)
+{
+	return state_names[s];
+}
+
+void
+sel_opts_init(struct sel_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->state = SEL_STATE_INACTIVE;
+	o->origin = SEL_ORIGIN_ALL;
+	o->relatives = RELATIVES_LEGAL1;
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+sel_opts_free(struct sel_opts *o)
+{
+	free_list(o->levels, o->nlevels);
+	free_list(o->classes, o->nclasses);
+	free_list(o->schools, o->nschools);
+	sel_opts_init(o);
+}
+
+/* Add a comma-separated option value; empty items are refused. */
+int
+sel_opts_add(char ***v, size_t *n, const char *arg)
+{
+	const char	*p, *e;
+
+	for (p = arg;; p = e + 1) {
+		e = strchr(p, ',');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e == p)
+			return -1;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		(*v)[(*n)++] = xstrndup(p, (size_t)(e - p));
+		if (*e == '\0')
+			return 0;
+	}
+}
+
+static int
+in_list(char **v, size_t n, const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+school_matches(const struct sel_opts *o, const struct dir_school *s)
+{
+	if (o->nschools == 0)
+		return 1;
+	return s != NULL &&
+	    (in_list(o->schools, o->nschools, s->uai) ||
+	     in_list(o->schools, o->nschools, s->id));
+}
+
+/* Does a student match the class, level and school criteria? */
+int
+select_student_matches(const struct sel_opts *o, const struct dir_person *p)
+{
+	uint32_t	 i;
+	int		 ok;
+
+	if (p->deleted)
+		return 0;
+	if (o->nlevels > 0 && !in_list(o->levels, o->nlevels, p->level) &&
+	    !in_list(o->levels, o->nlevels, p->mef_label))
+		return 0;
+	if (o->nclasses == 0)
+		return school_matches(o, p->school);
+	for (i = 0, ok = 0; i < p->ncls && !ok; i++)
+		ok = in_list(o->classes, o->nclasses, p->cls[i]->code) &&
+		    school_matches(o, p->cls[i]->school);
+	return ok;
+}
+
+/* Does a class match?  Its level is any of its students' levels. */
+int
+select_class_matches(const struct sel_opts *o, const struct dir_class *c)
+{
+	uint32_t	 i;
+	int		 ok;
+
+	if (!school_matches(o, c->school))
+		return 0;
+	if (o->nclasses > 0 && !in_list(o->classes, o->nclasses, c->code))
+		return 0;
+	if (o->nlevels == 0)
+		return 1;
+	for (i = 0, ok = 0; i < c->nstudents && !ok; i++)
+		ok = !c->students[i]->deleted &&
+		    (in_list(o->levels, o->nlevels, c->students[i]->level) ||
+		     in_list(o->levels, o->nlevels, c->students[i]->mef_label));
+	return ok;
+}
+
+static int
+parent_matches(const struct sel_opts *o, const struct dir_person *p)
+{
+	const struct dir_person	*st;
+	uint32_t		 i, j;
+
+	for (i = 0; i < p->nchildren; i++) {
+		st = p->children[i].student;
+		if (!select_student_matches(o, st))
+			continue;
+		/* The link must make p a parent under --relatives. */
+		for (j = 0; j < st->nlinks; j++)
+			if (st->links[j].rel == p &&
+			    dir_link_is_parent(&st->links[j], o->relatives))
+				return 1;
+	}
+	return 0;
+}
+
+static int
+educnat_matches(const struct sel_opts *o, const struct dir_person *p)
+{
+	uint32_t	 i;
+
+	if (o->nclasses == 0 && o->nlevels == 0) {
+		if (o->nschools == 0)
+			return 1;
+		for (i = 0; i < p->nschools; i++)
+			if (school_matches(o, p->schools[i]))
+				return 1;
+		return school_matches(o, p->school);
+	}
+	for (i = 0; i < p->ncls; i++)
+		if (select_class_matches(o, p->cls[i]))
+			return 1;
+	for (i = 0; i < p->npp_of; i++)
+		if (select_class_matches(o, p->pp_of[i]))
+			return 1;
+	return 0;
+}
+
+static int
+manual_matches(const struct sel_opts *o, const struct dir_person *p)
+{
+	uint32_t	 i;
+
+	if (o->nlevels > 0)
+		return 0;
+	if (o->nclasses > 0) {
+		for (i = 0; i < p->ncls; i++)
+			if (select_class_matches(o, p->cls[i]))
+				return 1;
+		return 0;
+	}
+	return o->nschools == 0 || school_matches(o, p->school);
+}
+
+static int
+state_matches(const struct sel_opts *o, const struct dir_person *p)
+{
+	enum acct_state	 s;
+
+	s = o->state_of != NULL ? o->state_of(o->state_arg, p) :
+	    STATE_INACTIVE;
+	switch (o->state) {
+	case SEL_STATE_INACTIVE:
+		return s == STATE_INACTIVE || s == STATE_EXPIRED;
+	case SEL_STATE_ACTIVE:
+		return s == STATE_ACTIVE;
+	case SEL_STATE_EXPIRED:
+		return s == STATE_EXPIRED;
+	case SEL_STATE_ALL:
+		return s != STATE_DELETED;
+	}
+	return 0;
+}
+
+static int
+person_matches(const struct sel_opts *o, const struct dir_person *p)
+{
+	if (p->deleted || p->profile == PROFILE_NONE)
+		return 0;
+	if (o->profiles != 0 && (o->profiles & (1u << p->profile)) == 0)
+		return 0;
+	if (o->origin == SEL_ORIGIN_AAF && p->origin != ORIGIN_AAF)
+		return 0;
+	if (o->origin == SEL_ORIGIN_MANUAL && p->origin != ORIGIN_MANUAL)
+		return 0;
+	if (p->origin == ORIGIN_MANUAL) {
+		if (!manual_matches(o, p))
+			return 0;
+	} else {
+		switch (p->profile) {
+		case PROFILE_STUDENT:
+			if (!select_student_matches(o, p))
+				return 0;
+			break;
+		case PROFILE_PARENT:
+			if (!parent_matches(o, p))
+				return 0;
+			break;
+		case PROFILE_TEACHER:
+		case PROFILE_STAFF:
+			if (!educnat_matches(o, p))
+				return 0;
+			break;
+		default:
+			return 0;
+		}
+	}
+	return state_matches(o, p);
+}
+
+/* Sort key material, computed once per selected person. */
+struct sel_key {
+	struct dir_person	*p;
+	const char		*uai;
+	const char		*cls;
+	char			*last;
+	char			*first;
+};
+
+static const struct dir_school *
+home_school(const struct dir_person *p)
+{
+	if (p->school != NULL)
+		return p->school;
+	if (p->ncls > 0)
+		return p->cls[0]->school;
+	if (p->nchildren > 0)
+		return home_school(p->children[0].student);
+	return NULL;
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	const struct sel_key	*k = a, *l = b;
+	int			 c;
+
+	if (k->p->profile != l->p->profile)
+		return k->p->profile < l->p->profile ? -1 : 1;
+	if ((c = strcmp(k->uai, l->uai)) != 0)
+		return c;
+	if ((c = collate_natcmp(k->cls, l->cls)) != 0)
+		return c;
+	if ((c = strcmp(k->last, l->last)) != 0)
+		return c;
+	if ((c = strcmp(k->first, l->first)) != 0)
+		return c;
+	return strcmp(k->p->id, l->p->id);
+}
+
+int
+select_run(const struct directory *d, const struct sel_opts *o,
+    struct selection *out)
+{
+	struct sel_key		*keys;
+	struct arena		 a;
+	const struct dir_school	*s;
+	size_t			 i, n = 0;
+	struct dir_person	*p;
+
+	arena_init(&a);
+	keys = xcalloc(d->npersons == 0 ? 1 : d->npersons, sizeof(*keys));
+	for (i = 0; i < d->npersons; i++) {
+		p = d->persons[i];
+		if (!person_matches(o, p))
+			continue;
+		keys[n].p = p;
+		s = home_school(p);
+		keys[n].uai = s != NULL && s->uai != NULL ? s->uai :
+		    (s != NULL ? s->id : "");
+		keys[n].cls = p->profile == PROFILE_STUDENT && p->ncls > 0 ?
+		    p->cls[0]->code : "";
+		keys[n].last = collate_key_arena(&a,
+		    p->last_name != NULL ? p->last_name : "");
+		keys[n].first = collate_key_arena(&a,
+		    p->first_name != NULL ? p->first_name : "");
+		n++;
+	}
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	out->v = xcalloc(n == 0 ? 1 : n, sizeof(*out->v));
+	out->n = n;
+	for (i = 0; i < n; i++)
+		out->v[i] = keys[i].p;
+	free(keys);
+	arena_free(&a);
+	return 0;
+}
+
+void
+selection_free(struct selection *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}

@@ -1,0 +1,1 @@
+list --profile pupil fixtures/demo

@@ -1,0 +1,1 @@
+list --state active fixtures/demo

@@ -1,0 +1,1 @@
+list --level 6EME --profile student,teacher fixtures/demo

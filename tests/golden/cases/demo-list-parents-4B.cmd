@@ -1,0 +1,1 @@
+list --profile parent --class 4B fixtures/demo

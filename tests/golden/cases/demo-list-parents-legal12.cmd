@@ -1,0 +1,1 @@
+list --profile parent --relatives legal12 fixtures/demo

@@ -1,0 +1,1 @@
+list --profile teacher,staff fixtures/demo

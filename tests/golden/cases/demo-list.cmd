@@ -1,0 +1,1 @@
+list fixtures/demo

@@ -1,0 +1,1 @@
+list --state all tests/golden/inputs

@@ -1,0 +1,1 @@
+check tests/golden/inputs/does-not-exist.xml
