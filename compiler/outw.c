@@ -1,0 +1,260 @@
+/*
+ * outw: buffered, counted output through a temporary file and rename.
+ * See outw.h.  Write errors are remembered, not returned from every
+ * call: the first one is reported once, at flush or commit, with the
+ * file's name, and the temporary file is removed.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "mem.h"
+#include "outw.h"
+
+/*
+ * Create the temporary file beside the final one: same file system, so
+ * the rename is atomic.  The name is hidden and says what it is.
+ */
+int
+outw_open(struct outw *w, const char *path)
+{
+	const char	*slash;
+	int		 i;
+
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	w->path = xstrdup(path);
+	w->buf = xmalloc(OUTW_BUFSZ);
+	if (strcmp(path, "-") == 0) {
+		w->fd = STDOUT_FILENO;
+		return 0;
+	}
+	slash = strrchr(path, '/');
+	for (i = 0; i < 100 && w->fd == -1; i++) {
+		free(w->tmp);
+		if (slash != NULL)
+			xasprintf(&w->tmp, "%.*s.%s.%ld-%d.tmp",
+			    (int)(slash - path + 1), path, slash + 1,
+			    (long)getpid(), i);
+		else
+			xasprintf(&w->tmp, ".%s.%ld-%d.tmp", path,
+			    (long)getpid(), i);
+		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0600);
+		if (w->fd == -1 && errno != EEXIST)
+			break;
+	}
+	if (w->fd == -1) {
+		diag_sys(DIAG_SYS_OPEN, path, "%s", strerror(errno));
+		free(w->tmp);
+		free(w->path);
+		free(w->buf);
+		memset(w, 0, sizeof(*w));
+		w->fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+drain(struct outw *w)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	while (off < w->len && w->err == 0) {
+		n = write(w->fd, w->buf + off, w->len - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			w->err = errno;
+			break;
+		}
+		off += (size_t)n;
+	}
+	w->len = 0;
+}
+
+void
+outw_write(struct outw *w, const void *p, size_t n)
+{
+	const unsigned char	*s = p;
+	size_t			 k;
+
+	if (w->hook != NULL)
+		w->hook(w->hook_arg, p, n);
+	w->count += n;
+	while (n > 0) {
+		if (w->len == OUTW_BUFSZ)
+			drain(w);
+		k = OUTW_BUFSZ - w->len;
+		if (k > n)
+			k = n;
+		memcpy(w->buf + w->len, s, k);
+		w->len += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void
+outw_puts(struct outw *w, const char *s)
+{
+	outw_write(w, s, strlen(s));
+}
+
+void
+outw_putc(struct outw *w, int c)
+{
+	unsigned char	 b = (unsigned char)c;
+
+	if (w->hook == NULL && w->len < OUTW_BUFSZ) {
+		w->buf[w->len++] = b;
+		w->count++;
+		return;
+	}
+	outw_write(w, &b, 1);
+}
+
+void
+outw_printf(struct outw *w, const char *fmt, ...)
+{
+	char	 small[512], *big;
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		outw_write(w, small, (size_t)n);
+		return;
+	}
+	big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	outw_write(w, big, (size_t)n);
+	free(big);
+}
+
+/* Decimal integer without printf: the hot path of page content. */
+void
+outw_int(struct outw *w, long long v)
+{
+	char			 b[24];
+	int			 i = sizeof(b);
+	unsigned long long	 u;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		b[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		b[--i] = '-';
+	outw_write(w, b + i, sizeof(b) - (size_t)i);
+}
+
+/*
+ * A value in thousandths as a decimal with at most three digits after
+ * the point and no trailing zeros: 12345 -> 12.345, 7000 -> 7, -500 ->
+ * -0.5.  Page coordinates are 1/1000 pt, so this prints points exactly.
+ */
+void
+outw_fixed3(struct outw *w, long long v)
+{
+	char			 b[32];
+	int			 i = sizeof(b), frac, digits = 3;
+	unsigned long long	 u;
+
+	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	frac = (int)(u % 1000);
+	u /= 1000;
+	if (frac != 0) {
+		while (frac % 10 == 0) {
+			frac /= 10;
+			digits--;
+		}
+		while (digits-- > 0) {
+			b[--i] = (char)('0' + frac % 10);
+			frac /= 10;
+		}
+		b[--i] = '.';
+	}
+	do {
+		b[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		b[--i] = '-';
+	outw_write(w, b + i, sizeof(b) - (size_t)i);
+}
+
+int
+outw_flush(struct outw *w)
+{
+	drain(w);
+	return w->err == 0 ? 0 : -1;
+}
+
+/*
+ * Finish the file: flush, fsync, close, rename over the final name.
+ * Returns 0, or -1 after diagnosing the failure and removing the
+ * temporary file.
+ */
+int
+outw_commit(struct outw *w)
+{
+	int	 ret = 0;
+
+	drain(w);
+	if (w->tmp != NULL) {
+		if (w->err == 0 && fsync(w->fd) != 0)
+			w->err = errno;
+		if (close(w->fd) != 0 && w->err == 0)
+			w->err = errno;
+		w->fd = -1;
+		if (w->err == 0 && rename(w->tmp, w->path) != 0)
+			w->err = errno;
+		if (w->err != 0)
+			unlink(w->tmp);
+	}
+	if (w->err != 0) {
+		diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(w->err));
+		ret = -1;
+	}
+	free(w->tmp);
+	free(w->path);
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+	return ret;
+}
+
+/* Give up: remove the temporary file, keep whatever was there before. */
+void
+outw_abort(struct outw *w)
+{
+	if (w->tmp != NULL) {
+		if (w->fd != -1)
+			close(w->fd);
+		unlink(w->tmp);
+	}
+	free(w->tmp);
+	free(w->path);
+	free(w->buf);
+	memset(w, 0, sizeof(*w));
+	w->fd = -1;
+}

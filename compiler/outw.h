@@ -1,0 +1,45 @@
+/*
+ * outw: the one way entpress writes an output file.
+ *
+ * An output is created under a temporary name in the directory of its
+ * final name (mode 0600, O_EXCL), written through a buffer that counts
+ * every byte (the PDF cross-reference table is built from those counts),
+ * flushed and fsync'd, and only then renamed over the final name.  A run
+ * that fails or is killed leaves the previous file, if any, untouched and
+ * no file that looks complete: the temporary name starts with a dot and
+ * ends in .tmp, and outw_abort() removes it.  "-" writes to the standard
+ * output instead (no rename, no mode).
+ */
+#ifndef ENTPRESS_OUTW_H
+#define ENTPRESS_OUTW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OUTW_BUFSZ	(256 * 1024)
+
+struct outw {
+	int		 fd;
+	char		*path;		/* final name */
+	char		*tmp;		/* temporary name, NULL for stdout */
+	uint64_t	 count;		/* bytes written so far */
+	int		 err;		/* errno of the first failure, or 0 */
+	size_t		 len;		/* bytes in buf */
+	unsigned char	*buf;
+	void		(*hook)(void *, const void *, size_t);
+	void		*hook_arg;	/* sees every byte (hashing) */
+};
+
+int	 outw_open(struct outw *, const char *);
+void	 outw_write(struct outw *, const void *, size_t);
+void	 outw_puts(struct outw *, const char *);
+void	 outw_putc(struct outw *, int);
+void	 outw_printf(struct outw *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	 outw_int(struct outw *, long long);
+void	 outw_fixed3(struct outw *, long long);
+int	 outw_flush(struct outw *);
+int	 outw_commit(struct outw *);
+void	 outw_abort(struct outw *);
+
+#endif /* ENTPRESS_OUTW_H */
