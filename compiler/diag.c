@@ -57,6 +57,7 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"unknown category, record skipped",		/* DIAG_BAD_CATEGORY */
 	"malformed record, skipped",			/* DIAG_BAD_RECORD */
 	"unreadable archive, skipped",			/* DIAG_BAD_ARCHIVE */
+	"no such input file or directory, skipped",	/* DIAG_NO_INPUT */
 	"malformed CSV line, skipped",			/* DIAG_BAD_CSV */
 	"invalid layout",				/* DIAG_BAD_LAYOUT */
 	"invalid school file",				/* DIAG_BAD_SCHOOLFILE */
@@ -141,6 +142,7 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 {
 	FILE		*fp = diag_stream != NULL ? diag_stream : stderr;
 	enum diag_level	 lvl = diag_level_of(code);
+	char		 detail[1024];
 
 	diag_raise(lvl);
 	diag_counts[lvl]++;
@@ -156,8 +158,9 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 	}
 	fprintf(fp, "%s: %s", level_names[lvl], diag_texts[code]);
 	if (fmt != NULL && *fmt != '\0') {
-		fputs(": ", fp);
-		vfprintf(fp, fmt, ap);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
+		if (detail[0] != '\0')
+			fprintf(fp, ": %s", detail);
 	}
 	fputc('\n', fp);
 	fflush(fp);

@@ -68,6 +68,7 @@ enum diag_code {
 	DIAG_BAD_CATEGORY,	/* unknown category, record skipped */
 	DIAG_BAD_RECORD,	/* malformed record structure, skipped */
 	DIAG_BAD_ARCHIVE,	/* unreadable archive, skipped */
+	DIAG_NO_INPUT,		/* no such input file, skipped */
 	DIAG_BAD_CSV,		/* malformed CSV line, skipped */
 	DIAG_BAD_LAYOUT,	/* invalid layout file */
 	DIAG_BAD_SCHOOLFILE,	/* invalid school file */

@@ -128,9 +128,14 @@ one_value(struct directory *d, const struct dir_attr *a, int intern)
 	    arena_strdup(&d->arena, a->values[0]);
 }
 
-/* Every non-empty value, interned: multi-valued fields repeat a lot. */
+/*
+ * Every non-empty value.  Class, function and head-teacher values repeat
+ * across persons and are interned; relative links are nearly all unique
+ * and are copied.
+ */
 static void
-many_values(struct directory *d, const struct dir_attr *a, struct strv *sv)
+many_values(struct directory *d, const struct dir_attr *a, struct strv *sv,
+    int intern)
 {
 	uint32_t	 i, n;
 
@@ -144,7 +149,29 @@ many_values(struct directory *d, const struct dir_attr *a, struct strv *sv)
 	sv->v = arena_alloc(&d->arena, n * sizeof(*sv->v));
 	for (i = 0; i < a->nvalues; i++)
 		if (a->values[i][0] != '\0')
-			sv->v[sv->n++] = strtab_intern(&d->strs, a->values[i]);
+			sv->v[sv->n++] = intern ?
+			    strtab_intern(&d->strs, a->values[i]) :
+			    arena_strdup(&d->arena, a->values[i]);
+}
+
+static struct dir_raw *
+raw_of(struct directory *d, struct dir_person *p)
+{
+	if (p->raw == NULL)
+		p->raw = arena_calloc(&d->arena, 1, sizeof(*p->raw));
+	return p->raw;
+}
+
+/* O/N flags fit in one byte; anything else counts as absent. */
+static char
+flag_value(const struct dir_attr *a)
+{
+	char	 c;
+
+	if (a->nvalues == 0)
+		return 0;
+	c = a->values[0][0];
+	return c == 'O' || c == 'o' ? 'O' : c == 'N' || c == 'n' ? 'N' : 0;
 }
 
 static void
@@ -159,9 +186,6 @@ person_set(struct directory *d, struct dir_person *p, const struct dir_attr *a)
 		break;
 	case FIELD_TITLE:
 		p->title = one_value(d, a, 1);
-		break;
-	case FIELD_BIRTH:
-		p->birth = one_value(d, a, 1);
 		break;
 	case FIELD_MAIL:
 		p->mail = one_value(d, a, 0);
@@ -184,44 +208,38 @@ person_set(struct directory *d, struct dir_person *p, const struct dir_attr *a)
 	case FIELD_LEVEL:
 		p->level = one_value(d, a, 1);
 		break;
-	case FIELD_MEF:
-		p->mef = one_value(d, a, 1);
-		break;
 	case FIELD_MEF_LABEL:
 		p->mef_label = one_value(d, a, 1);
 		break;
 	case FIELD_PRESENCE:
-		p->presence = one_value(d, a, 1);
+		p->presence = flag_value(a);
 		break;
 	case FIELD_TEACHER_CAT:
-		p->teacher_cat = one_value(d, a, 1);
+		p->teacher_cat = flag_value(a);
 		break;
 	case FIELD_CLASSES:
-		many_values(d, a, &p->classes);
-		break;
-	case FIELD_GROUPS:
-		many_values(d, a, &p->groups);
+		many_values(d, a, &raw_of(d, p)->classes, 1);
 		break;
 	case FIELD_RELATIVES:
-		many_values(d, a, &p->relatives);
+		many_values(d, a, &raw_of(d, p)->relatives, 0);
 		break;
 	case FIELD_AUTHORITY:
-		many_values(d, a, &p->authority);
+		many_values(d, a, &raw_of(d, p)->authority, 0);
 		break;
 	case FIELD_REL_STUDENTS:
-		many_values(d, a, &p->rel_students);
+		many_values(d, a, &raw_of(d, p)->rel_students, 0);
 		break;
 	case FIELD_FUNCTIONS:
-		many_values(d, a, &p->functions);
+		many_values(d, a, &raw_of(d, p)->functions, 1);
 		break;
 	case FIELD_TEACH_CLASSES:
-		many_values(d, a, &p->teach_classes);
+		many_values(d, a, &raw_of(d, p)->teach_classes, 1);
 		break;
 	case FIELD_TEACH_CLASSMAT:
-		many_values(d, a, &p->teach_classmat);
+		many_values(d, a, &raw_of(d, p)->teach_classmat, 1);
 		break;
 	case FIELD_HEAD_TEACHER:
-		many_values(d, a, &p->head_of);
+		many_values(d, a, &raw_of(d, p)->head_of, 1);
 		break;
 	default:
 		/* Fields of other categories: not ours to keep. */
@@ -258,7 +276,7 @@ school_set(struct directory *d, struct dir_school *s, const struct dir_attr *a)
 		s->mail = one_value(d, a, 0);
 		break;
 	case FIELD_SCHOOL_CLASSES:
-		many_values(d, a, &s->raw_classes);
+		many_values(d, a, &s->raw_classes, 1);
 		break;
 	default:
 		break;
@@ -294,7 +312,6 @@ person_new(struct directory *d, enum dir_cat cat, const char *id)
 	p = arena_calloc(&d->arena, 1, sizeof(*p));
 	p->id = arena_strdup(&d->arena, id);
 	p->cat = cat;
-	p->seq = (uint32_t)d->npersons;
 	hmap_put(&d->ids[cat], p->id, p);
 	vec_push_sz((void ***)&d->persons, &d->npersons, &d->cap_persons, p);
 	return p;
@@ -309,7 +326,6 @@ person_clear(struct dir_person *p)
 	memset(p, 0, sizeof(*p));
 	p->id = keep.id;
 	p->cat = keep.cat;
-	p->seq = keep.seq;
 	p->origin = keep.origin;
 }
 
@@ -471,6 +487,10 @@ directory_class(const struct directory *d, const char *school_id,
 }
 
 /* --- resolving ------------------------------------------------------ */
+
+/* The raw fields of a person, empty ones when it had none. */
+static const struct dir_raw	 no_raw;
+#define R(p)	((p)->raw != NULL ? (p)->raw : &no_raw)
 
 /*
  * Split a $-separated value into at most max fields, in place in a copy
@@ -663,10 +683,10 @@ resolve_student(struct directory *d, struct dir_person *p, struct buf *tmp)
 	p->profile = PROFILE_STUDENT;
 	if (p->school_id != NULL)
 		p->school = school_ref(d, p->school_id, &p->src);
-	if (p->classes.n > 0)
-		p->cls = arena_calloc(&d->arena, p->classes.n, sizeof(*p->cls));
-	for (i = 0; i < p->classes.n; i++) {
-		if ((c = class_from_value(d, p, p->classes.v[i], tmp)) == NULL)
+	if (R(p)->classes.n > 0)
+		p->cls = arena_calloc(&d->arena, R(p)->classes.n, sizeof(*p->cls));
+	for (i = 0; i < R(p)->classes.n; i++) {
+		if ((c = class_from_value(d, p, R(p)->classes.v[i], tmp)) == NULL)
 			continue;
 		if (class_in(p->cls, p->ncls, c))
 			continue;
@@ -745,17 +765,17 @@ resolve_links(struct directory *d, struct dir_person *st, struct buf *tmp)
 	uint32_t		 i, max;
 	int			 legal;
 
-	max = st->relatives.n + st->authority.n;
+	max = R(st)->relatives.n + R(st)->authority.n;
 	if (max == 0)
 		return;
 	/* Room for links from the relative side (1D) is added later. */
 	st->links = arena_calloc(&d->arena, max, sizeof(*st->links));
-	for (i = 0; i < st->relatives.n; i++) {
-		n = split_dollar(tmp, st->relatives.v[i], f, 6);
+	for (i = 0; i < R(st)->relatives.n; i++) {
+		n = split_dollar(tmp, R(st)->relatives.v[i], f, 6);
 		legal = n >= 4 ? small_code(f[3]) : -1;
 		if (f[0][0] == '\0' || legal < 0 || legal > 2) {
 			diag(DIAG_REL_BADFIELD, &pos, "student %s: %s", st->id,
-			    st->relatives.v[i]);
+			    R(st)->relatives.v[i]);
 			continue;
 		}
 		if ((rel = relative_ref(d, st, f[0])) == NULL)
@@ -768,9 +788,9 @@ resolve_links(struct directory *d, struct dir_person *st, struct buf *tmp)
 	 * ENTEleveAutoriteParentale (legacy, 1D) lists guardians only; it
 	 * counts when the current attribute is absent, as in Laclasse.
 	 */
-	if (st->relatives.n == 0)
-		for (i = 0; i < st->authority.n; i++)
-			if ((rel = relative_ref(d, st, st->authority.v[i])) !=
+	if (R(st)->relatives.n == 0)
+		for (i = 0; i < R(st)->authority.n; i++)
+			if ((rel = relative_ref(d, st, R(st)->authority.v[i])) !=
 			    NULL)
 				add_link(d, st, rel, 0, 1, 0, 0);
 }
@@ -785,12 +805,12 @@ resolve_relative_side(struct directory *d, struct dir_person *rel)
 	uint32_t		 i, j;
 	int			 found;
 
-	for (i = 0; i < rel->rel_students.n; i++) {
-		st = hmap_get(&d->ids[CAT_ELEVE], rel->rel_students.v[i]);
+	for (i = 0; i < R(rel)->rel_students.n; i++) {
+		st = hmap_get(&d->ids[CAT_ELEVE], R(rel)->rel_students.v[i]);
 		if (st == NULL || st->deleted) {
 			diag(DIAG_REL_DANGLING, &pos,
 			    "relative %s, student %s", rel->id,
-			    rel->rel_students.v[i]);
+			    R(rel)->rel_students.v[i]);
 			continue;
 		}
 		for (found = 0, j = 0; j < st->nlinks; j++)
@@ -852,15 +872,13 @@ educnat_profile(const struct dir_person *p)
 {
 	uint32_t	 i;
 
-	if (p->teacher_cat != NULL)
-		return p->teacher_cat[0] == 'O' || p->teacher_cat[0] == 'o' ?
-		    PROFILE_TEACHER : PROFILE_STAFF;
-	if (p->presence != NULL &&
-	    (p->presence[0] == 'O' || p->presence[0] == 'o'))
+	if (p->teacher_cat != 0)
+		return p->teacher_cat == 'O' ? PROFILE_TEACHER : PROFILE_STAFF;
+	if (p->presence == 'O')
 		return PROFILE_TEACHER;
-	for (i = 0; i < p->functions.n; i++)
-		if (strstr(p->functions.v[i], "$ENS$") != NULL ||
-		    strstr(p->functions.v[i], "$DOC$") != NULL)
+	for (i = 0; i < R(p)->functions.n; i++)
+		if (strstr(R(p)->functions.v[i], "$ENS$") != NULL ||
+		    strstr(R(p)->functions.v[i], "$DOC$") != NULL)
 			return PROFILE_TEACHER;
 	return PROFILE_STAFF;
 }
@@ -880,14 +898,14 @@ resolve_educnat(struct directory *d, struct dir_person *p, struct buf *tmp)
 		p->school = school_ref(d, p->school_id, &p->src);
 
 	/* Schools and function label from ENTPersonFonctions. */
-	if (p->functions.n > 0)
-		p->schools = arena_calloc(&d->arena, p->functions.n + 1,
+	if (R(p)->functions.n > 0)
+		p->schools = arena_calloc(&d->arena, R(p)->functions.n + 1,
 		    sizeof(*p->schools));
-	for (i = 0; i < p->functions.n; i++) {
-		n = split_dollar(tmp, p->functions.v[i], f, 5);
+	for (i = 0; i < R(p)->functions.n; i++) {
+		n = split_dollar(tmp, R(p)->functions.v[i], f, 5);
 		if (n < 2 || f[0][0] == '\0') {
 			diag(DIAG_BAD_SUBFIELD, &pos, "%s %s: %s",
-			    dir_cat_name(p->cat), p->id, p->functions.v[i]);
+			    dir_cat_name(p->cat), p->id, R(p)->functions.v[i]);
 			continue;
 		}
 		/*
@@ -913,12 +931,12 @@ resolve_educnat(struct directory *d, struct dir_person *p, struct buf *tmp)
 	}
 
 	/* Classes taught: old and new attributes, once each. */
-	max = p->teach_classes.n + p->teach_classmat.n;
+	max = R(p)->teach_classes.n + R(p)->teach_classmat.n;
 	if (max > 0)
 		p->cls = arena_calloc(&d->arena, max, sizeof(*p->cls));
 	for (i = 0; i < max; i++) {
-		const char *v = i < p->teach_classes.n ? p->teach_classes.v[i] :
-		    p->teach_classmat.v[i - p->teach_classes.n];
+		const char *v = i < R(p)->teach_classes.n ? R(p)->teach_classes.v[i] :
+		    R(p)->teach_classmat.v[i - R(p)->teach_classes.n];
 		if (!class_school_known(d, v))
 			continue;
 		if ((c = class_from_value(d, p, v, tmp)) == NULL)
@@ -931,13 +949,13 @@ resolve_educnat(struct directory *d, struct dir_person *p, struct buf *tmp)
 	}
 
 	/* Head teacher (PP): duplicates occur in real exports. */
-	if (p->head_of.n > 0)
-		p->pp_of = arena_calloc(&d->arena, p->head_of.n,
+	if (R(p)->head_of.n > 0)
+		p->pp_of = arena_calloc(&d->arena, R(p)->head_of.n,
 		    sizeof(*p->pp_of));
-	for (i = 0; i < p->head_of.n; i++) {
-		if (!class_school_known(d, p->head_of.v[i]))
+	for (i = 0; i < R(p)->head_of.n; i++) {
+		if (!class_school_known(d, R(p)->head_of.v[i]))
 			continue;
-		if ((c = class_from_value(d, p, p->head_of.v[i], tmp)) == NULL)
+		if ((c = class_from_value(d, p, R(p)->head_of.v[i], tmp)) == NULL)
 			continue;
 		if (class_in(p->pp_of, p->npp_of, c)) {
 			diag(DIAG_DUP_PP, &pos, "%s %s, class %s",

@@ -58,7 +58,6 @@ enum dir_field {
 	FIELD_LAST_NAME,	/* sn, ENTPersonNom */
 	FIELD_FIRST_NAME,	/* givenName, ENTPersonPrenom */
 	FIELD_TITLE,		/* personalTitle, ENTPersonCivilite */
-	FIELD_BIRTH,		/* ENTPersonDateNaissance */
 	FIELD_MAIL,		/* mail, ENTPersonMail */
 	FIELD_SCHOOL,		/* ENTPersonStructRattach */
 	FIELD_ADDRESS,		/* ENTPersonAdresse, lines joined by $ */
@@ -66,9 +65,7 @@ enum dir_field {
 	FIELD_CITY,		/* ENTPersonVille */
 	FIELD_COUNTRY,		/* ENTPersonPays */
 	FIELD_CLASSES,		/* ENTEleveClasses, ENTPersonClasses: struct$class */
-	FIELD_GROUPS,		/* ENTEleveGroupes, ENTPersonGroupes */
 	FIELD_LEVEL,		/* ENTEleveNivFormation, ENTEleveNiveau, ENTNivFormation */
-	FIELD_MEF,		/* ENTEleveMEF */
 	FIELD_MEF_LABEL,	/* ENTEleveLibelleMEF */
 	FIELD_RELATIVES,	/* ENTElevePersRelEleve: id$lien$fin$legal$contact$paie */
 	FIELD_AUTHORITY,	/* ENTEleveAutoriteParentale (legacy, 1D): ids */
@@ -123,20 +120,36 @@ struct dir_child {
 	uint8_t			 legal;
 };
 
+/*
+ * Raw multi-valued AAF fields, kept only until directory_resolve() turns
+ * them into links.  They live apart from struct dir_person because most
+ * persons (relatives) have none: a large academy has hundreds of
+ * thousands of persons, and every byte of the person record counts.
+ */
+struct dir_raw {
+	struct strv		 classes;	/* struct$class */
+	struct strv		 relatives;	/* ENTElevePersRelEleve */
+	struct strv		 authority;	/* legacy relative ids */
+	struct strv		 rel_students;	/* relative -> student ids */
+	struct strv		 functions;
+	struct strv		 teach_classes;
+	struct strv		 teach_classmat;
+	struct strv		 head_of;	/* ENTAuxEnsClassesPrincipal */
+};
+
 struct dir_person {
 	const char		*id;		/* AAF jointure or manual key */
-	enum dir_cat		 cat;
-	enum dir_profile	 profile;	/* set by directory_resolve */
-	enum dir_origin		 origin;
-	unsigned int		 deleted : 1;	/* by a Delta deleteRequest */
-	unsigned int		 resolved : 1;
+	uint8_t			 cat;		/* enum dir_cat */
+	uint8_t			 profile;	/* enum dir_profile, by resolve */
+	uint8_t			 origin;	/* enum dir_origin */
+	uint8_t			 deleted;	/* by a Delta deleteRequest */
+	char			 presence;	/* O/N or 0: PresenceDevantEleves */
+	char			 teacher_cat;	/* O/N or 0: CategorieEnseignant */
 	struct dir_src		 src;		/* last record that set it */
-	uint32_t		 seq;		/* order of first appearance */
 
 	const char		*last_name;
 	const char		*first_name;
 	const char		*title;		/* M., Mme, Mlle or NULL */
-	const char		*birth;
 	const char		*mail;
 	const char		*school_id;	/* ENTPersonStructRattach */
 	const char		*address;	/* raw, lines joined by $ */
@@ -144,34 +157,22 @@ struct dir_person {
 	const char		*city;
 	const char		*country;
 	const char		*level;		/* ENTEleveNivFormation */
-	const char		*mef;
-	const char		*mef_label;
-	const char		*presence;	/* O/N */
-	const char		*teacher_cat;	/* O/N */
-
-	struct strv		 classes;	/* raw struct$class */
-	struct strv		 groups;
-	struct strv		 relatives;	/* raw ENTElevePersRelEleve */
-	struct strv		 authority;	/* raw legacy relative ids */
-	struct strv		 rel_students;	/* raw relative -> student ids */
-	struct strv		 functions;
-	struct strv		 teach_classes;
-	struct strv		 teach_classmat;
-	struct strv		 head_of;	/* raw ENTAuxEnsClassesPrincipal */
+	const char		*mef_label;	/* ENTEleveLibelleMEF */
+	struct dir_raw		*raw;		/* NULL when no such field */
 
 	/* Resolved links (directory_resolve). */
 	struct dir_school	*school;	/* home school, may be NULL */
-	struct dir_class	**cls;		/* student: classes; teacher: taught */
-	uint32_t		 ncls;
-	struct dir_class	**pp_of;	/* classes this person heads */
-	uint32_t		 npp_of;
-	struct dir_link		*links;		/* student -> relatives */
-	uint32_t		 nlinks;
-	struct dir_child	*children;	/* relative -> students */
-	uint32_t		 nchildren;
-	struct dir_school	**schools;	/* staff: schools of their functions */
-	uint32_t		 nschools;
 	const char		*function;	/* staff: first function label */
+	struct dir_class	**cls;		/* student: classes; teacher: taught */
+	struct dir_class	**pp_of;	/* classes this person heads */
+	struct dir_link		*links;		/* student -> relatives */
+	struct dir_child	*children;	/* relative -> students */
+	struct dir_school	**schools;	/* staff: schools of their functions */
+	uint32_t		 ncls;
+	uint32_t		 npp_of;
+	uint32_t		 nlinks;
+	uint32_t		 nchildren;
+	uint32_t		 nschools;
 };
 
 struct dir_class {

@@ -134,15 +134,20 @@ arena_reset(struct arena *a)
 	a->used = 0;
 }
 
-void *
-arena_alloc(struct arena *a, size_t sz)
+/*
+ * Allocate sz bytes aligned to align (a power of two).  Strings ask for
+ * alignment 1: most names are shorter than max_align_t, and rounding
+ * each up to 16 bytes would cost a large academy tens of megabytes.
+ */
+static void *
+arena_alloc_align(struct arena *a, size_t sz, size_t align)
 {
 	struct arena_block	*b;
-	size_t			 bsz;
-	char			*p;
+	size_t			 bsz, off;
 
-	sz = (sz + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
-	if (a->head == NULL || a->head->size - a->used < sz) {
+	off = a->head == NULL ? 0 : (a->used + align - 1) & ~(align - 1);
+	if (a->head == NULL || off > a->head->size ||
+	    a->head->size - off < sz) {
 		/*
 		 * A request larger than a quarter block gets a block of its
 		 * own behind the current one, so the current block's free
@@ -159,11 +164,16 @@ arena_alloc(struct arena *a, size_t sz)
 		}
 		b->next = a->head;
 		a->head = b;
-		a->used = 0;
+		off = 0;
 	}
-	p = (char *)a->head->data + a->used;
-	a->used += sz;
-	return p;
+	a->used = off + sz;
+	return (char *)a->head->data + off;
+}
+
+void *
+arena_alloc(struct arena *a, size_t sz)
+{
+	return arena_alloc_align(a, sz, ARENA_ALIGN);
 }
 
 void *
@@ -183,7 +193,7 @@ arena_strndup(struct arena *a, const char *s, size_t len)
 {
 	char	*p;
 
-	p = arena_alloc(a, len + 1);
+	p = arena_alloc_align(a, len + 1, 1);
 	memcpy(p, s, len);
 	p[len] = '\0';
 	return p;

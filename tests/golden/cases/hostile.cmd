@@ -1,1 +1,1 @@
-list --state all tests/golden/inputs
+check tests/golden/inputs
