@@ -1,0 +1,1325 @@
+/*
+ * ledger: account state in SQLite, its key file, runs and migrations.
+ * See ledger.h for the contract.
+ *
+ * Journal mode: DELETE (the classic rollback journal), not WAL.  A run
+ * is one writer and one large transaction; WAL's gain, readers that do
+ * not wait for the writer, buys nothing here, while it would put two
+ * more files (-wal, -shm) beside the ledger for administrators to copy,
+ * archive and keep private, and it does not work on the network shares
+ * some schools keep their files on.  The rollback journal gives the
+ * guarantee the runs rely on: after a kill the journal is hot, and the
+ * next open restores the ledger as it was before the run.
+ *
+ * Hot paths (100,000 new accounts in one run) are kept to one prepared
+ * statement per new account and its code: the account keys and logins
+ * are loaded once per run into hash tables (a key not there is a new
+ * account, no query needed); the account ledger_add makes is held back
+ * until its first code, which then goes into the same INSERT (any other
+ * use of the database inserts it first); and the letter serial counters
+ * live in memory during the run and are written back at commit.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "credentials.h"
+#include "diag.h"
+#include "directory.h"
+#include "ledger.h"
+#include "mem.h"
+#include "select.h"
+
+/* PRAGMA application_id: "ENTP", so file(1) and we can tell a ledger. */
+#define LEDGER_APPID	0x454E5450
+
+/*
+ * The current schema, without the meta table (which every version has).
+ * Changing it means a new LEDGER_SCHEMA, a migration below, and freezing
+ * this text into the migration that creates version 1.
+ *
+ * The state CHECK spells out its comparisons: SQLite evaluates an IN
+ * list of more than two values through a temporary table built for each
+ * row, which doubled the cost of adding an account.  The fingerprint
+ * index is partial so that an account without a code costs no entry.
+ */
+#define SCHEMA_V1_TABLES \
+"CREATE TABLE runs (\n" \
+"	id		INTEGER PRIMARY KEY,\n" \
+"	date		TEXT NOT NULL,		-- YYYY-MM-DD of the run\n" \
+"	command		TEXT NOT NULL,		-- command line, no secrets\n" \
+"	manifest_sha256	TEXT,			-- hex, once written\n" \
+"	accounts_new	INTEGER NOT NULL DEFAULT 0,\n" \
+"	codes_issued	INTEGER NOT NULL DEFAULT 0,\n" \
+"	codes_revoked	INTEGER NOT NULL DEFAULT 0,\n" \
+"	states_set	INTEGER NOT NULL DEFAULT 0\n" \
+");\n" \
+"CREATE TABLE accounts (\n" \
+"	id		INTEGER PRIMARY KEY,\n" \
+"	key		TEXT NOT NULL UNIQUE,	-- aaf:Eleve:4812735, manual:<hex>\n" \
+"	origin		TEXT NOT NULL CHECK (origin IN ('aaf', 'manual')),\n" \
+"	profile		TEXT NOT NULL,\n" \
+"	login		TEXT NOT NULL UNIQUE,\n" \
+"	state		TEXT NOT NULL DEFAULT 'inactive'\n" \
+"			CHECK (state = 'inactive' OR state = 'active' OR\n" \
+"			    state = 'deleted'),\n" \
+"	fp		BLOB CHECK (fp IS NULL OR length(fp) = 32),\n" \
+"	issued		TEXT,			-- date of the current code\n" \
+"	expires		TEXT,\n" \
+"	serial		TEXT,			-- letter of the current code\n" \
+"	run_id		INTEGER REFERENCES runs(id),\n" \
+"	created_run	INTEGER REFERENCES runs(id)\n" \
+");\n" \
+"CREATE UNIQUE INDEX accounts_fp ON accounts(fp) WHERE fp IS NOT NULL;\n" \
+"CREATE TABLE revoked (\n" \
+"	fp		BLOB PRIMARY KEY,	-- keyed fingerprint\n" \
+"	account_id	INTEGER NOT NULL REFERENCES accounts(id),\n" \
+"	issued		TEXT,\n" \
+"	serial		TEXT,\n" \
+"	revoked		TEXT NOT NULL,		-- date it was replaced\n" \
+"	run_id		INTEGER REFERENCES runs(id)\n" \
+") WITHOUT ROWID;\n" \
+"CREATE INDEX revoked_account ON revoked(account_id);\n" \
+"CREATE TABLE serials (\n" \
+"	year		INTEGER NOT NULL,\n" \
+"	uai		TEXT NOT NULL,\n" \
+"	last		INTEGER NOT NULL,	-- last number handed out\n" \
+"	PRIMARY KEY (year, uai)\n" \
+") WITHOUT ROWID;\n" \
+"CREATE TRIGGER accounts_login_fixed BEFORE UPDATE OF login ON accounts\n" \
+"WHEN NEW.login IS NOT OLD.login BEGIN\n" \
+"	SELECT RAISE(ABORT, 'a login never changes');\n" \
+"END;\n" \
+"CREATE TRIGGER accounts_fp_unique BEFORE UPDATE OF fp ON accounts\n" \
+"WHEN NEW.fp IS NOT NULL AND (NEW.fp IS OLD.fp OR\n" \
+"    EXISTS (SELECT 1 FROM revoked WHERE fp = NEW.fp)) BEGIN\n" \
+"	SELECT RAISE(ABORT, 'code already issued');\n" \
+"END;\n" \
+"CREATE TRIGGER accounts_revoke AFTER UPDATE OF fp ON accounts\n" \
+"WHEN OLD.fp IS NOT NULL BEGIN\n" \
+"	INSERT INTO revoked (fp, account_id, issued, serial, revoked, run_id)\n" \
+"	VALUES (OLD.fp, OLD.id, OLD.issued, OLD.serial, NEW.issued,\n" \
+"	    NEW.run_id);\n" \
+"END;\n"
+
+static const char schema_create[] =
+	"CREATE TABLE meta (\n"
+	"	name	TEXT PRIMARY KEY,\n"
+	"	value	TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO meta VALUES ('schema_version', '1');\n"
+	SCHEMA_V1_TABLES;
+
+/*
+ * Version 0 is the layout of the first prototype, never released: runs
+ * without counts, accounts without expiry or serial, no serial counters.
+ * Its tables are renamed away, the version 1 tables created, the rows
+ * copied and the old tables dropped, so that a migrated ledger has
+ * exactly the schema of a new one (ALTER TABLE ADD COLUMN could not add
+ * the CHECK constraints).
+ */
+static const char migrate_0_1[] =
+	"ALTER TABLE revoked RENAME TO v0_revoked;\n"
+	"ALTER TABLE accounts RENAME TO v0_accounts;\n"
+	"ALTER TABLE runs RENAME TO v0_runs;\n"
+	SCHEMA_V1_TABLES
+	"INSERT INTO runs (id, date, command)\n"
+	"	SELECT id, date, command FROM v0_runs;\n"
+	"INSERT INTO accounts (id, key, origin, profile, login, state, fp,\n"
+	"    issued)\n"
+	"	SELECT id, key, origin, profile, login, state, fp, issued\n"
+	"	FROM v0_accounts;\n"
+	"INSERT INTO revoked (fp, account_id, revoked)\n"
+	"	SELECT fp, account_id, revoked FROM v0_revoked;\n"
+	"DROP TABLE v0_revoked;\n"
+	"DROP TABLE v0_accounts;\n"
+	"DROP TABLE v0_runs;\n";
+
+/* Migration from version i to i + 1, indexed by i. */
+static const char *const migrations[LEDGER_SCHEMA] = {
+	migrate_0_1,			/* 0 -> 1 */
+};
+
+enum stmt {
+	STMT_LOOKUP_KEY,
+	STMT_LOOKUP_LOGIN,
+	STMT_INSERT_ACCT,
+	STMT_LOGINS,
+	STMT_REVOKED_FP,
+	STMT_SET_CODE,
+	STMT_SET_STATE,
+	STMT_SERIAL_GET,
+	STMT_SERIAL_PUT,
+	STMT_RUN_INSERT,
+	STMT_RUN_MANIFEST,
+	STMT_RUN_COUNTS,
+	STMT_RUN_REVOKED,
+	STMT__MAX
+};
+
+#define ACCT_COLUMNS \
+	"SELECT id, login, state, fp, issued, expires, serial, run_id " \
+	"FROM accounts "
+
+static const char *const stmt_sql[STMT__MAX] = {
+	/* STMT_LOOKUP_KEY */
+	ACCT_COLUMNS "WHERE key = ?1",
+	/* STMT_LOOKUP_LOGIN */
+	ACCT_COLUMNS "WHERE login = ?1",
+	/* STMT_INSERT_ACCT: a new account, with its first code or not. */
+	"INSERT INTO accounts (id, key, origin, profile, login, created_run, "
+	"fp, issued, expires, serial, run_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	/* STMT_LOGINS */
+	"SELECT key, login FROM accounts",
+	/*
+	 * STMT_REVOKED_FP: a new account's first code goes in with an
+	 * INSERT, which has no trigger for this (a trigger there made SQLite
+	 * keep a statement journal for every account, a fifth of the cost).
+	 */
+	"SELECT 1 FROM revoked WHERE fp = ?1",
+	/*
+	 * STMT_SET_CODE: the triggers refuse a fingerprint already issued
+	 * and move the replaced one to the revoked codes.
+	 */
+	"UPDATE accounts SET fp = ?2, issued = ?3, expires = ?4, serial = ?5, "
+	"run_id = ?6 WHERE id = ?1",
+	/* STMT_SET_STATE */
+	"UPDATE accounts SET state = ?2 WHERE login = ?1",
+	/* STMT_SERIAL_GET */
+	"SELECT last FROM serials WHERE year = ?1 AND uai = ?2",
+	/* STMT_SERIAL_PUT */
+	"INSERT INTO serials (year, uai, last) VALUES (?1, ?2, ?3) "
+	"ON CONFLICT (year, uai) DO UPDATE SET last = excluded.last",
+	/* STMT_RUN_INSERT */
+	"INSERT INTO runs (date, command) VALUES (?1, ?2)",
+	/* STMT_RUN_MANIFEST */
+	"UPDATE runs SET manifest_sha256 = ?2 WHERE id = ?1",
+	/* STMT_RUN_COUNTS */
+	"UPDATE runs SET accounts_new = ?2, codes_issued = ?3, "
+	"codes_revoked = ?4, states_set = ?5 WHERE id = ?1",
+	/* STMT_RUN_REVOKED */
+	"SELECT count(*) FROM revoked WHERE run_id = ?1",
+};
+
+/* A letter serial counter, cached for the length of a run. */
+struct serial_ctr {
+	int		 year;
+	char		 uai[12];	/* a UAI is 8 */
+	sqlite3_int64	 last;
+};
+
+struct ledger {
+	sqlite3			*db;
+	char			*path;
+	char			*keypath;
+	uint8_t			 key[CRED_KEY_LEN];	/* fingerprint key */
+	sqlite3_stmt		*stmt[STMT__MAX];
+	char			 today[LEDGER_DATE_LEN];	/* for expiry */
+
+	/* The open run, if any. */
+	int			 in_run;
+	sqlite3_int64		 run;
+	char			 date[LEDGER_DATE_LEN];
+	long long		 n_new, n_issued, n_revoked, n_states;
+	struct arena		 arena;		/* keys, logins, counters */
+	struct hmap		 keys;		/* every account key, once loaded */
+	struct hmap		 logins;	/* every login, once loaded */
+	struct hmap		 bases;		/* login base -> last suffix */
+	int			 loaded;
+	sqlite3_int64		 next_id;	/* row id of the next account */
+	struct {
+		int		 on;
+		sqlite3_int64	 id;
+		const char	*key, *origin, *profile, *login; /* arena */
+	}			 pend;		/* account not inserted yet */
+	struct hmap		 serials;	/* "year/uai" -> serial_ctr */
+	struct serial_ctr	**ctrs;
+	size_t			 nctrs;
+	struct serial_ctr	*last_ctr;	/* of the last uai asked for */
+	char			 last_uai[16];	/* caller's string, compared */
+
+	struct buf		 keybuf;	/* account key scratch */
+};
+
+static int	 flush(struct ledger *);
+
+static const char *const profile_words[PROFILE__MAX] = {
+	"compte",		/* PROFILE_NONE */
+	"eleve",		/* PROFILE_STUDENT */
+	"enseignant",		/* PROFILE_TEACHER */
+	"personnel",		/* PROFILE_STAFF */
+	"parent",		/* PROFILE_PARENT */
+	"invite",		/* PROFILE_GUEST */
+};
+
+/* --- helpers ---------------------------------------------------------- */
+
+static int
+sql_fail(struct ledger *l, const char *what)
+{
+	int	 rc = sqlite3_errcode(l->db);
+
+	if (rc == SQLITE_NOTADB)
+		diag_sys(DIAG_BAD_LEDGER, l->path, "not an SQLite database");
+	else if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		diag_sys(DIAG_SYS_SQLITE, l->path,
+		    "%s: ledger in use by another entpress", what);
+	else
+		diag_sys(DIAG_SYS_SQLITE, l->path, "%s: %s", what,
+		    sqlite3_errmsg(l->db));
+	return -1;
+}
+
+static int
+exec(struct ledger *l, const char *sql, const char *what)
+{
+	if (sqlite3_exec(l->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_fail(l, what);
+	return 0;
+}
+
+/* The prepared statement, reset and with its bindings cleared. */
+static sqlite3_stmt *
+stmt(struct ledger *l, enum stmt which)
+{
+	sqlite3_stmt	*s = l->stmt[which];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Step a statement that returns no row; reset it either way. */
+static int
+step_done(struct ledger *l, sqlite3_stmt *s, const char *what)
+{
+	int	 rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE)
+		sql_fail(l, what);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void
+bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL || *v == '\0')
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Copy a text column into a fixed buffer; 0, or -1 if it does not fit. */
+static int
+col_text(sqlite3_stmt *s, int i, char *out, size_t sz)
+{
+	const unsigned char	*v = sqlite3_column_text(s, i);
+	size_t			 n = (size_t)sqlite3_column_bytes(s, i);
+
+	out[0] = '\0';
+	if (v == NULL)
+		return 0;
+	if (n >= sz)
+		return -1;
+	memcpy(out, v, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * Writes need the run's transaction.  After some errors (disk full, I/O)
+ * SQLite rolls it back by itself; carrying on would commit every later
+ * statement on its own, so the run stops here instead.
+ */
+static int
+run_ok(struct ledger *l)
+{
+	if (!l->in_run)
+		abort();
+	if (sqlite3_get_autocommit(l->db)) {
+		diag_sys(DIAG_SYS_SQLITE, l->path, "the run was rolled back "
+		    "after an error, nothing issued");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+valid_date(const char *d)
+{
+	int	 i;
+
+	if (d == NULL || strlen(d) != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? d[i] != '-' : d[i] < '0' || d[i] > '9')
+			return 0;
+	return 1;
+}
+
+static enum acct_state
+state_from_name(const char *s)
+{
+	if (strcmp(s, "active") == 0)
+		return STATE_ACTIVE;
+	if (strcmp(s, "deleted") == 0)
+		return STATE_DELETED;
+	return STATE_INACTIVE;
+}
+
+/* --- opening -------------------------------------------------------- */
+
+/*
+ * Create the ledger file and its key, both 0600, both O_EXCL so that a
+ * concurrent creation or an existing key is never overwritten.  The
+ * database file starts empty: SQLite treats that as a new database,
+ * and creating the file ourselves is the only way to choose its mode.
+ */
+static int
+create_files(const char *path, const char *keypath)
+{
+	uint8_t	 key[CRED_KEY_LEN];
+	ssize_t	 n;
+	int	 fd, kfd, err;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1) {
+		diag_sys(DIAG_SYS_OPEN, path, "%s", strerror(errno));
+		return -1;
+	}
+	(void)fchmod(fd, 0600);
+	close(fd);
+
+	kfd = open(keypath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (kfd == -1) {
+		if (errno == EEXIST)
+			diag_sys(DIAG_BAD_LEDGER, path, "key file %s exists "
+			    "without its ledger, not replacing it", keypath);
+		else
+			diag_sys(DIAG_SYS_OPEN, keypath, "%s",
+			    strerror(errno));
+		unlink(path);
+		return -1;
+	}
+	(void)fchmod(kfd, 0600);
+	cred_key_new(key);
+	do
+		n = write(kfd, key, sizeof(key));
+	while (n == -1 && errno == EINTR);
+	cred_wipe(key, sizeof(key));
+	err = n != (ssize_t)sizeof(key) ? (n == -1 ? errno : EIO) : 0;
+	if (err == 0 && fsync(kfd) == -1)
+		err = errno;
+	if (close(kfd) == -1 && err == 0)
+		err = errno;
+	if (err != 0) {
+		diag_sys(DIAG_SYS_WRITE, keypath, "%s", strerror(err));
+		unlink(keypath);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the 32-byte key; a missing or odd key file makes the ledger unusable. */
+static int
+read_key(struct ledger *l)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(l->keypath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			diag_sys(DIAG_BAD_LEDGER, l->path,
+			    "key file %s is missing", l->keypath);
+		else
+			diag_sys(DIAG_SYS_OPEN, l->keypath, "%s",
+			    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size != CRED_KEY_LEN) {
+		diag_sys(DIAG_BAD_LEDGER, l->path, "key file %s is not a "
+		    "%d-byte key", l->keypath, CRED_KEY_LEN);
+		close(fd);
+		return -1;
+	}
+	do
+		n = read(fd, l->key, sizeof(l->key));
+	while (n == -1 && errno == EINTR);
+	close(fd);
+	if (n != (ssize_t)sizeof(l->key)) {
+		diag_sys(DIAG_SYS_READ, l->keypath, "%s",
+		    n == -1 ? strerror(errno) : "short read");
+		return -1;
+	}
+	return 0;
+}
+
+/* A one-value query: 0 and *v, 1 if no row, -1 on error. */
+static int
+query_int(struct ledger *l, const char *sql, sqlite3_int64 *v)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+}
+
+static int
+set_version(struct ledger *l, int v)
+{
+	char	 sql[128];
+
+	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta "
+	    "VALUES ('schema_version', '%d'); PRAGMA application_id = %d;",
+	    v, LEDGER_APPID);
+	return exec(l, sql, "setting the schema version");
+}
+
+/* What the database holds: SCHEMA_EMPTY, its version, or -1 (diagnosed). */
+#define SCHEMA_EMPTY	(-2)
+
+static int
+schema_version(struct ledger *l)
+{
+	sqlite3_int64	 ntables, appid, version;
+
+	if (query_int(l, "SELECT count(*) FROM sqlite_master", &ntables) ||
+	    query_int(l, "PRAGMA application_id", &appid))
+		return sql_fail(l, "reading the schema");
+	if (ntables == 0)
+		return SCHEMA_EMPTY;
+	if ((appid != 0 && appid != LEDGER_APPID) ||
+	    query_int(l, "SELECT CAST(value AS INTEGER) FROM meta "
+	    "WHERE name = 'schema_version'", &version) != 0) {
+		diag_sys(DIAG_BAD_LEDGER, l->path, "not an entpress ledger");
+		return -1;
+	}
+	if (version > LEDGER_SCHEMA || version < 0) {
+		diag_sys(DIAG_BAD_LEDGER, l->path, "schema version %lld, this "
+		    "entpress knows versions up to %d", (long long)version,
+		    LEDGER_SCHEMA);
+		return -1;
+	}
+	return (int)version;
+}
+
+/*
+ * Bring the schema to LEDGER_SCHEMA: create it in an empty database, or
+ * apply the migrations one version at a time, all in one transaction.
+ * The common case, a current ledger, takes no write lock, so that list
+ * can read while a run is being compiled.  A database that is neither
+ * empty nor a ledger is refused untouched.
+ */
+static int
+ledger_schema(struct ledger *l)
+{
+	int	 v;
+
+	if ((v = schema_version(l)) == LEDGER_SCHEMA || v == -1)
+		return v == -1 ? -1 : 0;
+	/* Again under the write lock: another process may have done it. */
+	if (exec(l, "BEGIN IMMEDIATE", "opening") == -1)
+		return -1;
+	if ((v = schema_version(l)) == -1)
+		goto fail;
+	if (v == SCHEMA_EMPTY) {
+		if (exec(l, schema_create, "creating the schema") == -1 ||
+		    set_version(l, LEDGER_SCHEMA) == -1)
+			goto fail;
+	} else
+		for (; v < LEDGER_SCHEMA; v++)
+			if (exec(l, migrations[v], "migrating the schema") ==
+			    -1 || set_version(l, v + 1) == -1)
+				goto fail;
+	return exec(l, "COMMIT", "opening");
+fail:
+	sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+ledger_open(struct ledger **lp, const char *path, int flags)
+{
+	struct ledger	*l;
+	struct stat	 st;
+	int		 i;
+
+	*lp = NULL;
+	if (path == NULL)
+		path = LEDGER_DEFAULT;
+	l = xcalloc(1, sizeof(*l));
+	l->path = xstrdup(path);
+	xasprintf(&l->keypath, "%s.key", path);
+	arena_init(&l->arena);
+	hmap_init(&l->keys);
+	hmap_init(&l->logins);
+	hmap_init(&l->bases);
+	hmap_init(&l->serials);
+	buf_init(&l->keybuf);
+
+	if (stat(path, &st) == -1) {
+		if (errno != ENOENT) {
+			diag_sys(DIAG_SYS_OPEN, path, "%s", strerror(errno));
+			goto fail;
+		}
+		if (!(flags & LEDGER_CREATE)) {
+			ledger_close(l);
+			return LEDGER_NOTFOUND;
+		}
+		if (create_files(path, l->keypath) == -1)
+			goto fail;
+	} else if (st.st_size == 0 && (flags & LEDGER_CREATE) &&
+	    access(l->keypath, F_OK) == -1 && errno == ENOENT) {
+		/* A creation killed before its key: nothing lost, redo it. */
+		if (unlink(path) == -1 || create_files(path, l->keypath) == -1)
+			goto fail;
+	}
+	if (read_key(l) == -1)
+		goto fail;
+
+	/* Never let SQLite create the file: only create_files picks 0600. */
+	if (sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		diag_sys(DIAG_SYS_SQLITE, path, "%s", l->db != NULL ?
+		    sqlite3_errmsg(l->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(l->db, 2000);
+	/*
+	 * synchronous=FULL: the commit is the moment letters become valid,
+	 * so it must survive a power cut.  The 64 MiB cache keeps a run of
+	 * 100,000 accounts in memory until its commit.
+	 */
+	if (exec(l, "PRAGMA foreign_keys = ON; PRAGMA journal_mode = DELETE; "
+	    "PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;",
+	    "opening") == -1)
+		goto fail;
+	if (ledger_schema(l) == -1)
+		goto fail;
+	for (i = 0; i < STMT__MAX; i++)
+		if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &l->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			sql_fail(l, "preparing statements");
+			goto fail;
+		}
+	*lp = l;
+	return 0;
+fail:
+	ledger_close(l);
+	return -1;
+}
+
+static void
+run_end(struct ledger *l)
+{
+	l->in_run = 0;
+	l->run = 0;
+	l->date[0] = '\0';
+	hmap_free(&l->keys);
+	hmap_free(&l->logins);
+	hmap_free(&l->bases);
+	hmap_free(&l->serials);
+	free(l->ctrs);
+	l->ctrs = NULL;
+	l->nctrs = 0;
+	l->last_ctr = NULL;
+	l->loaded = 0;
+	l->pend.on = 0;
+	arena_free(&l->arena);
+}
+
+void
+ledger_close(struct ledger *l)
+{
+	int	 i;
+
+	if (l == NULL)
+		return;
+	if (l->in_run)
+		ledger_run_rollback(l);
+	run_end(l);
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(l->stmt[i]);
+	sqlite3_close(l->db);
+	cred_wipe(l->key, sizeof(l->key));
+	buf_free(&l->keybuf);
+	free(l->keypath);
+	free(l->path);
+	free(l);
+}
+
+const uint8_t *
+ledger_fpkey(const struct ledger *l)
+{
+	return l->key;
+}
+
+/* The date against which expiry is judged (ledger_run_begin sets it). */
+void
+ledger_set_today(struct ledger *l, const char *date)
+{
+	if (valid_date(date))
+		memcpy(l->today, date, LEDGER_DATE_LEN);
+	else
+		l->today[0] = '\0';
+}
+
+/* --- runs ----------------------------------------------------------- */
+
+int
+ledger_run_begin(struct ledger *l, const char *date, const char *command)
+{
+	sqlite3_stmt	*s;
+
+	if (l->in_run)
+		abort();
+	if (!valid_date(date)) {
+		diag(DIAG_BAD_ARG, NULL, "run date is not YYYY-MM-DD: %s",
+		    date != NULL ? date : "(none)");
+		return -1;
+	}
+	/* IMMEDIATE: take the write lock now, not halfway through the run. */
+	if (exec(l, "BEGIN IMMEDIATE", "starting the run") == -1)
+		return -1;
+	s = stmt(l, STMT_RUN_INSERT);
+	sqlite3_bind_text(s, 1, date, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, command != NULL ? command : "", -1,
+	    SQLITE_STATIC);
+	if (step_done(l, s, "recording the run") == -1) {
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	l->in_run = 1;
+	l->run = sqlite3_last_insert_rowid(l->db);
+	memcpy(l->date, date, LEDGER_DATE_LEN);
+	memcpy(l->today, date, LEDGER_DATE_LEN);
+	l->n_new = l->n_issued = l->n_revoked = l->n_states = 0;
+	return 0;
+}
+
+int64_t
+ledger_run_id(const struct ledger *l)
+{
+	return l->in_run ? (int64_t)l->run : 0;
+}
+
+/* The manifest's SHA-256, once the manifest is written. */
+int
+ledger_run_manifest(struct ledger *l, const char *sha256hex)
+{
+	sqlite3_stmt	*s;
+
+	if (!run_ok(l))
+		return -1;
+	s = stmt(l, STMT_RUN_MANIFEST);
+	sqlite3_bind_int64(s, 1, l->run);
+	bind_text(s, 2, sha256hex);
+	return step_done(l, s, "recording the manifest");
+}
+
+/*
+ * Write back what the run kept in memory, then commit.  A failed commit
+ * rolls back: the caller treats the run as not having happened.
+ */
+int
+ledger_run_commit(struct ledger *l)
+{
+	sqlite3_stmt	*s;
+	size_t		 i;
+
+	if (!run_ok(l) || flush(l) == -1)
+		goto fail;
+	for (i = 0; i < l->nctrs; i++) {
+		s = stmt(l, STMT_SERIAL_PUT);
+		sqlite3_bind_int(s, 1, l->ctrs[i]->year);
+		sqlite3_bind_text(s, 2, l->ctrs[i]->uai, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, l->ctrs[i]->last);
+		if (step_done(l, s, "saving serial numbers") == -1)
+			goto fail;
+	}
+	s = stmt(l, STMT_RUN_REVOKED);
+	sqlite3_bind_int64(s, 1, l->run);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sql_fail(l, "counting revoked codes");
+		goto fail;
+	}
+	l->n_revoked = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	s = stmt(l, STMT_RUN_COUNTS);
+	sqlite3_bind_int64(s, 1, l->run);
+	sqlite3_bind_int64(s, 2, l->n_new);
+	sqlite3_bind_int64(s, 3, l->n_issued);
+	sqlite3_bind_int64(s, 4, l->n_revoked);
+	sqlite3_bind_int64(s, 5, l->n_states);
+	if (step_done(l, s, "recording the run") == -1 ||
+	    exec(l, "COMMIT", "committing the run") == -1)
+		goto fail;
+	run_end(l);
+	return 0;
+fail:
+	ledger_run_rollback(l);
+	return -1;
+}
+
+void
+ledger_run_rollback(struct ledger *l)
+{
+	int	 i;
+
+	if (!l->in_run)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		if (l->stmt[i] != NULL)
+			sqlite3_reset(l->stmt[i]);
+	/* An I/O error may already have rolled the transaction back. */
+	if (!sqlite3_get_autocommit(l->db))
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	run_end(l);
+}
+
+/* --- accounts ----------------------------------------------------- */
+
+/*
+ * The account key of a person: AAF ids are unique only within their
+ * category (a student and a relative may share one), so the category
+ * is part of the key; manual accounts carry their own key.
+ */
+void
+ledger_acct_key(struct buf *b, const struct dir_person *p)
+{
+	buf_reset(b);
+	if (p->origin == ORIGIN_MANUAL || p->cat == CAT_MANUAL) {
+		if (strncmp(p->id, "manual:", 7) != 0)
+			buf_adds(b, "manual:");
+		buf_adds(b, p->id);
+	} else {
+		/* Not buf_printf: this runs for every person of a run. */
+		buf_adds(b, "aaf:");
+		buf_adds(b, dir_cat_name(p->cat));
+		buf_addc(b, ':');
+		buf_adds(b, p->id);
+	}
+}
+
+/* The word of a login made from an id: eleve.9100007. */
+const char *
+ledger_profile_word(enum dir_profile p)
+{
+	return (int)p >= 0 && p < PROFILE__MAX ? profile_words[p] : "compte";
+}
+
+static int
+row_acct(struct ledger *l, sqlite3_stmt *s, struct ledger_acct *a)
+{
+	const void	*fp;
+	char		 state[16];
+
+	memset(a, 0, sizeof(*a));
+	a->id = sqlite3_column_int64(s, 0);
+	if (col_text(s, 1, a->login, sizeof(a->login)) == -1 ||
+	    col_text(s, 2, state, sizeof(state)) == -1 ||
+	    col_text(s, 4, a->issued, sizeof(a->issued)) == -1 ||
+	    col_text(s, 5, a->expires, sizeof(a->expires)) == -1 ||
+	    col_text(s, 6, a->serial, sizeof(a->serial)) == -1) {
+		diag_sys(DIAG_BAD_LEDGER, l->path, "account %lld: field too "
+		    "long", (long long)a->id);
+		return -1;
+	}
+	a->state = state_from_name(state);
+	if ((fp = sqlite3_column_blob(s, 3)) != NULL &&
+	    sqlite3_column_bytes(s, 3) == CRED_FP_LEN) {
+		memcpy(a->fp, fp, CRED_FP_LEN);
+		a->has_code = 1;
+	}
+	a->run = sqlite3_column_int64(s, 7);
+	/* Expired: never used, and past its date. */
+	if (a->state == STATE_INACTIVE && a->has_code &&
+	    a->expires[0] != '\0' && l->today[0] != '\0' &&
+	    strcmp(a->expires, l->today) < 0)
+		a->state = STATE_EXPIRED;
+	return 0;
+}
+
+static int
+lookup(struct ledger *l, enum stmt which, const char *v,
+    struct ledger_acct *a)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (flush(l) == -1)
+		return -1;
+	s = stmt(l, which);
+	sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = row_acct(l, s, a);
+	else if (rc == SQLITE_DONE)
+		rc = LEDGER_NOTFOUND;
+	else
+		rc = sql_fail(l, "looking up an account");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/* 0 and *a filled, LEDGER_NOTFOUND, or -1. */
+int
+ledger_lookup(struct ledger *l, const char *key, struct ledger_acct *a)
+{
+	return lookup(l, STMT_LOOKUP_KEY, key, a);
+}
+
+int
+ledger_lookup_login(struct ledger *l, const char *login,
+    struct ledger_acct *a)
+{
+	return lookup(l, STMT_LOOKUP_LOGIN, login, a);
+}
+
+/*
+ * Every account key and login of the ledger, once per run: new accounts
+ * are then told without a query, and duplicate suffixes found in memory.
+ */
+static int
+accounts_load(struct ledger *l)
+{
+	sqlite3_stmt	*s = stmt(l, STMT_LOGINS);
+	char		*p;
+	int		 i, rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		for (i = 0; i < 2; i++) {
+			p = arena_strndup(&l->arena,
+			    (const char *)sqlite3_column_text(s, i),
+			    (size_t)sqlite3_column_bytes(s, i));
+			hmap_put(i == 0 ? &l->keys : &l->logins, p, p);
+		}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE ||
+	    query_int(l, "SELECT coalesce(max(id), 0) FROM accounts",
+	    &l->next_id) != 0)
+		return sql_fail(l, "loading accounts");
+	l->next_id++;
+	l->loaded = 1;
+	return 0;
+}
+
+/* A fingerprint that is already in the ledger, current or revoked. */
+static int
+is_dup(struct ledger *l, int rc)
+{
+	int	 ext = sqlite3_extended_errcode(l->db);
+
+	return rc == SQLITE_CONSTRAINT && (ext == SQLITE_CONSTRAINT_TRIGGER ||
+	    (ext == SQLITE_CONSTRAINT_UNIQUE &&
+	    strstr(sqlite3_errmsg(l->db), "accounts.fp") != NULL));
+}
+
+/*
+ * Insert the held-back account, with its first code (fp, serial) or
+ * without (fp NULL).  LEDGER_DUP leaves it held back.
+ */
+static int
+pend_insert(struct ledger *l, const uint8_t *fp, const char *serial,
+    const char *expires)
+{
+	sqlite3_stmt	*s = stmt(l, STMT_INSERT_ACCT);
+	int		 rc;
+
+	sqlite3_bind_int64(s, 1, l->pend.id);
+	sqlite3_bind_text(s, 2, l->pend.key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, l->pend.origin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, l->pend.profile, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, l->pend.login, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 6, l->run);
+	if (fp != NULL) {
+		sqlite3_bind_blob(s, 7, fp, CRED_FP_LEN, SQLITE_STATIC);
+		sqlite3_bind_text(s, 8, l->date, -1, SQLITE_STATIC);
+		bind_text(s, 9, expires);
+		sqlite3_bind_text(s, 10, serial, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 11, l->run);
+	}
+	rc = sqlite3_step(s);
+	if (fp != NULL && is_dup(l, rc)) {
+		sqlite3_reset(s);
+		return LEDGER_DUP;
+	}
+	if (rc != SQLITE_DONE) {
+		sql_fail(l, "adding an account");
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
+	l->pend.on = 0;
+	return 0;
+}
+
+/* Before any other use of the database: insert the held-back account. */
+static int
+flush(struct ledger *l)
+{
+	return l->pend.on ? pend_insert(l, NULL, NULL, NULL) : 0;
+}
+
+/*
+ * A new account with the first free login of base, base2, base3...
+ * across the whole ledger.  The login is final: nothing in this module
+ * updates it, and a trigger refuses to.  Logins are only ever added, so
+ * the suffix last given for a base is where the next search starts.
+ */
+int
+ledger_add(struct ledger *l, const char *key, const char *origin,
+    const char *profile, const char *base, struct ledger_acct *a)
+{
+	char		 login[LEDGER_LOGIN_MAX];
+	uintptr_t	 n;
+	size_t		 blen = strlen(base);
+
+	if (!run_ok(l))
+		return -1;
+	if (blen == 0 || blen > LEDGER_LOGIN_MAX - 12) {
+		diag(DIAG_BAD_ARG, NULL, "login base of %zu bytes for %s",
+		    blen, key);
+		return -1;
+	}
+	if ((!l->loaded && accounts_load(l) == -1) || flush(l) == -1)
+		return -1;
+	if (hmap_get(&l->keys, key) != NULL) {
+		diag(DIAG_BAD_ARG, NULL, "account %s is already in the ledger",
+		    key);
+		return -1;
+	}
+	n = (uintptr_t)hmap_get(&l->bases, base);
+	for (;;) {
+		if (n < 2)
+			memcpy(login, base, blen + 1);
+		else
+			snprintf(login, sizeof(login), "%s%lu", base,
+			    (unsigned long)n);
+		if (hmap_get(&l->logins, login) == NULL)
+			break;
+		n = n < 2 ? 2 : n + 1;
+	}
+
+	l->pend.on = 1;
+	l->pend.id = l->next_id++;
+	l->pend.key = arena_strdup(&l->arena, key);
+	l->pend.origin = arena_strdup(&l->arena, origin);
+	l->pend.profile = arena_strdup(&l->arena, profile);
+	l->pend.login = arena_strdup(&l->arena, login);
+	hmap_put(&l->keys, l->pend.key, (void *)1);
+	hmap_put(&l->logins, l->pend.login, (void *)1);
+	/* hmap_put keeps the stored key of an entry it replaces. */
+	hmap_put(&l->bases, hmap_get(&l->bases, base) != NULL ? base :
+	    arena_strdup(&l->arena, base), (void *)(n < 2 ? 1 : n));
+
+	memset(a, 0, sizeof(*a));
+	a->id = l->pend.id;
+	memcpy(a->login, login, sizeof(login));
+	a->state = STATE_INACTIVE;
+	l->n_new++;
+	return 0;
+}
+
+/*
+ * The account of a person: found by its key, or created with a new
+ * login.  0 for an existing account, LEDGER_CREATED for a new one, -1.
+ */
+int
+ledger_account(struct ledger *l, const struct dir_person *p,
+    struct ledger_acct *a)
+{
+	struct diag_pos	 pos;
+	struct buf	 base;
+	int		 rc, flags;
+
+	if (!run_ok(l))
+		return -1;
+	if (!l->loaded && accounts_load(l) == -1)
+		return -1;
+	ledger_acct_key(&l->keybuf, p);
+	if (hmap_get(&l->keys, l->keybuf.p) != NULL &&
+	    (rc = ledger_lookup(l, l->keybuf.p, a)) != LEDGER_NOTFOUND)
+		return rc;
+
+	buf_init(&base);
+	flags = cred_login_base(&base, p->first_name, p->last_name,
+	    ledger_profile_word(p->profile), p->id);
+	rc = ledger_add(l, l->keybuf.p,
+	    p->origin == ORIGIN_MANUAL ? "manual" : "aaf",
+	    dir_profile_name(p->profile), base.p, a);
+	buf_free(&base);
+	if (rc == -1)
+		return -1;
+	if (flags != 0) {
+		pos.file = p->src.file;
+		pos.line = p->src.line;
+		pos.col = 0;
+		diag(DIAG_LOGIN_NONLATIN, &pos, "%s %s, login %s%s",
+		    dir_cat_name(p->cat), p->id, a->login,
+		    flags & CRED_LOGIN_FROM_ID ? " (from the id)" :
+		    " (romanised)");
+	}
+	return LEDGER_CREATED;
+}
+
+/* --- codes ---------------------------------------------------------- */
+
+/*
+ * The letter serial counter of this run's year and a UAI.  Counters are
+ * read once per run and written back at commit.
+ */
+static struct serial_ctr *
+serial_ctr(struct ledger *l, const char *uai)
+{
+	struct serial_ctr	*c;
+	sqlite3_stmt		*s;
+	char			 u[sizeof(c->uai)], k[32];
+	size_t			 i, n = 0;
+	int			 rc;
+
+	/* A run is mostly one school: the same uai as last time. */
+	if (l->last_ctr != NULL && uai != NULL &&
+	    strcmp(l->last_uai, uai) == 0)
+		return l->last_ctr;
+
+	/* Only [0-9A-Z] of the UAI: a serial is printed and sorted. */
+	for (i = 0; uai != NULL && uai[i] != '\0' && n < sizeof(u) - 1; i++)
+		if ((uai[i] >= '0' && uai[i] <= '9') ||
+		    (uai[i] >= 'A' && uai[i] <= 'Z'))
+			u[n++] = uai[i];
+		else if (uai[i] >= 'a' && uai[i] <= 'z')
+			u[n++] = (char)(uai[i] - 'a' + 'A');
+	u[n] = '\0';
+	if (n == 0)
+		strcpy(u, "00000000");	/* no school: manual accounts */
+	snprintf(k, sizeof(k), "%.4s/%s", l->date, u);
+	if ((c = hmap_get(&l->serials, k)) != NULL)
+		goto done;
+
+	c = arena_calloc(&l->arena, 1, sizeof(*c));
+	c->year = atoi(l->date);
+	memcpy(c->uai, u, sizeof(u));
+	s = stmt(l, STMT_SERIAL_GET);
+	sqlite3_bind_int(s, 1, c->year);
+	sqlite3_bind_text(s, 2, c->uai, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		c->last = sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE) {
+		sql_fail(l, "reading serial numbers");
+		sqlite3_reset(s);
+		return NULL;
+	}
+	sqlite3_reset(s);
+	hmap_put(&l->serials, arena_strdup(&l->arena, k), c);
+	l->ctrs = xreallocarray(l->ctrs, l->nctrs + 1, sizeof(*l->ctrs));
+	l->ctrs[l->nctrs++] = c;
+done:
+	if (uai != NULL && strlen(uai) < sizeof(l->last_uai)) {
+		l->last_ctr = c;
+		memcpy(l->last_uai, uai, strlen(uai) + 1);
+	} else
+		l->last_ctr = NULL;
+	return c;
+}
+
+/*
+ * Make fp the account's current code, under a new letter serial or, for
+ * a letter that names several accounts (a household), under the serial
+ * given: LEDGER_DUP if the fingerprint is already in the ledger, current
+ * or revoked (the caller draws another code).  The old code, if any, is
+ * revoked as of the run's date.  For an account that has a row, both
+ * rules are triggers in the schema (accounts_fp_unique, accounts_revoke),
+ * so they hold whatever the caller's copy of the account says; a new
+ * account has no old code, and its INSERT is checked against the
+ * revoked codes first (the unique index covers the current ones).
+ */
+int
+ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
+    const uint8_t fp[CRED_FP_LEN], const char *uai, const char *expires,
+    const char *letter)
+{
+	struct serial_ctr	*c;
+	sqlite3_stmt		*s;
+	char			 serial[LEDGER_SERIAL_MAX];
+	int			 rc;
+
+	if (!run_ok(l))
+		return -1;
+	if (expires != NULL && *expires != '\0' && !valid_date(expires)) {
+		diag(DIAG_BAD_ARG, NULL, "expiry date is not YYYY-MM-DD: %s",
+		    expires);
+		return -1;
+	}
+	if (letter != NULL) {
+		if (*letter == '\0' || strlen(letter) >= sizeof(serial)) {
+			diag(DIAG_BAD_ARG, NULL, "letter serial of %zu bytes",
+			    strlen(letter));
+			return -1;
+		}
+		c = NULL;
+		memcpy(serial, letter, strlen(letter) + 1);
+	} else {
+		if ((c = serial_ctr(l, uai)) == NULL)
+			return -1;
+		snprintf(serial, sizeof(serial), "%.4s-%s-%06lld", l->date,
+		    c->uai, (long long)c->last + 1);
+	}
+
+	if (l->pend.on && a->id == l->pend.id) {
+		/* A new account: one INSERT with its first code. */
+		s = stmt(l, STMT_REVOKED_FP);
+		sqlite3_bind_blob(s, 1, fp, CRED_FP_LEN, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_ROW)
+			return LEDGER_DUP;
+		if (rc != SQLITE_DONE)
+			return sql_fail(l, "checking a code");
+		if ((rc = pend_insert(l, fp, serial, expires)) != 0)
+			return rc;
+	} else {
+		if (flush(l) == -1)
+			return -1;
+		s = stmt(l, STMT_SET_CODE);
+		sqlite3_bind_int64(s, 1, a->id);
+		sqlite3_bind_blob(s, 2, fp, CRED_FP_LEN, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, l->date, -1, SQLITE_STATIC);
+		bind_text(s, 4, expires);
+		sqlite3_bind_text(s, 5, serial, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, l->run);
+		rc = sqlite3_step(s);
+		if (is_dup(l, rc)) {
+			/* Only this statement is undone; the run goes on. */
+			sqlite3_reset(s);
+			return LEDGER_DUP;
+		}
+		if (rc != SQLITE_DONE) {
+			sql_fail(l, "issuing a code");
+			sqlite3_reset(s);
+			return -1;
+		}
+		sqlite3_reset(s);
+		if (sqlite3_changes(l->db) != 1) {
+			diag_sys(DIAG_BAD_LEDGER, l->path, "no account %lld",
+			    (long long)a->id);
+			return -1;
+		}
+	}
+	if (c != NULL)
+		c->last++;
+	l->n_issued++;
+
+	memcpy(a->fp, fp, CRED_FP_LEN);
+	a->has_code = 1;
+	memcpy(a->issued, l->date, LEDGER_DATE_LEN);
+	snprintf(a->expires, sizeof(a->expires), "%s",
+	    expires != NULL ? expires : "");
+	memcpy(a->serial, serial, sizeof(serial));
+	a->run = l->run;
+	if (a->state == STATE_EXPIRED)
+		a->state = STATE_INACTIVE;
+	return 0;
+}
+
+/*
+ * Draw codes until one is new to the ledger and issue it.  The clear
+ * code is left in code for the letter; on failure it is wiped.  More
+ * than a few collisions in a row (p < 1e-100 with a working generator)
+ * means the generator is broken, not that the ledger is full.  A seeded
+ * generator is the exception: a second run with the same seed on the
+ * same ledger replays the codes of the first, and must walk past them
+ * (deterministically, so the run is still reproducible).
+ */
+int
+ledger_issue(struct ledger *l, struct ledger_acct *a, struct cred_rng *rng,
+    char code[CRED_CODE_LEN + 1], const char *uai, const char *expires,
+    const char *letter)
+{
+	uint8_t	 fp[CRED_FP_LEN];
+	long	 tries, max;
+	int	 rc;
+
+	max = rng != NULL && rng->test ? 1L << 24 : 16;
+	for (tries = 0; tries < max; tries++) {
+		cred_code(rng, code);
+		cred_fingerprint(fp, l->key, code);
+		rc = ledger_issue_fp(l, a, fp, uai, expires, letter);
+		if (rc != LEDGER_DUP) {
+			if (rc != 0)
+				cred_wipe(code, CRED_CODE_LEN + 1);
+			return rc;
+		}
+	}
+	cred_wipe(code, CRED_CODE_LEN + 1);
+	diag(DIAG_SYS_CRYPTO, NULL, "%ld codes in a row already in the "
+	    "ledger: broken generator", max);
+	return -1;
+}
+
+/* --- states ----------------------------------------------------------- */
+
+/* accounts import: LEDGER_NOTFOUND for a login the ledger does not have. */
+int
+ledger_set_state(struct ledger *l, const char *login, enum acct_state st)
+{
+	sqlite3_stmt	*s;
+
+	/* Expiry follows from the dates; it is never stored. */
+	if (st == STATE_EXPIRED)
+		abort();
+	if (!run_ok(l) || flush(l) == -1)
+		return -1;
+	s = stmt(l, STMT_SET_STATE);
+	sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, acct_state_name(st), -1, SQLITE_STATIC);
+	if (step_done(l, s, "setting an account state") == -1)
+		return -1;
+	if (sqlite3_changes(l->db) == 0)
+		return LEDGER_NOTFOUND;
+	l->n_states++;
+	return 0;
+}
+
+/*
+ * The select callback (struct sel_opts state_of, with the ledger as its
+ * argument): a person without an account is a new account, inactive.
+ */
+enum acct_state
+ledger_state_of(void *arg, const struct dir_person *p)
+{
+	struct ledger		*l = arg;
+	struct ledger_acct	 a;
+
+	if (l == NULL)
+		return STATE_INACTIVE;
+	ledger_acct_key(&l->keybuf, p);
+	if (ledger_lookup(l, l->keybuf.p, &a) != 0)
+		return STATE_INACTIVE;
+	return a.state;
+}
