@@ -1,8 +1,9 @@
 #!/bin/sh
 # Install what entpress needs to build and test on Debian 12 (bookworm):
 # compilers and autotools, the libraries it links, and the tools the tests
-# use (Ghostscript, qpdf, poppler, xmllint, the URW fonts).  Runs apt-get
-# as root, or through sudo when started by another user.
+# use (Ghostscript, qpdf, poppler, xmllint, the URW fonts; slapd, whose
+# package carries the argon2 module, and ldap-utils for tests/ldap).  Runs
+# apt-get as root, or through sudo when started by another user.
 set -e
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=
@@ -19,5 +20,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libxml2-dev libsodium-dev libsqlite3-dev libarchive-dev zlib1g-dev \
 	check libarchive-tools \
 	ghostscript fonts-urw-base35 qpdf poppler-utils libxml2-utils \
+	slapd ldap-utils \
 	>/dev/null
 echo "install-deps: done"
