@@ -14,6 +14,8 @@
 #include "collate.h"
 #include "diag.h"
 #include "directory.h"
+#include "ledger.h"
+#include "manual.h"
 #include "mem.h"
 #include "select.h"
 
@@ -23,6 +25,7 @@ cmd_opts_init(struct cmd_opts *o)
 	memset(o, 0, sizeof(*o));
 	sel_opts_init(&o->sel);
 	o->out = stdout;
+	o->valid_days = 30;
 }
 
 void
@@ -51,8 +54,13 @@ cmd_load(struct cmd_opts *o, struct directory *d)
 		aaf_collect(&set, o->args[i]);
 	aaf_order(&set);
 	aaf_read(&set, d);
-	aaf_set_free(&set);
+	for (i = 0; i < (int)set.ncsv; i++)
+		manual_read(d, set.csv[i]);
 	directory_resolve(d);
+	/* Manual accounts join the resolved AAF schools and classes. */
+	if (set.ncsv > 0)
+		manual_resolve(d);
+	aaf_set_free(&set);
 	return 0;
 }
 
@@ -234,22 +242,52 @@ cmd_list(struct cmd_opts *o)
 	struct selection	 sel;
 	const struct dir_school	*s;
 	struct dir_person	*p;
+	struct ledger		*l = NULL;
+	struct ledger_acct	 la;
+	struct buf		 key;
 	enum acct_state		 st;
+	char			 date[11];
 	size_t			 i;
+	int			 rc;
 	FILE			*out = o->out;
 
+	/*
+	 * The ledger knows states and logins.  Without --ledger a missing
+	 * default ledger just means nothing was issued yet.
+	 */
+	rc = ledger_open(&l, o->ledger != NULL ? o->ledger : LEDGER_DEFAULT,
+	    0);
+	if (rc == LEDGER_NOTFOUND && o->ledger != NULL)
+		diag_sys(DIAG_BAD_LEDGER, o->ledger, "%s", "no such ledger");
+	if (rc != 0 && (rc != LEDGER_NOTFOUND || o->ledger != NULL))
+		return diag_worst();
+	if (l != NULL && cmd_run_date(o, date) == 0)
+		ledger_set_today(l, date);
+	if (l != NULL) {
+		o->sel.state_of = ledger_state_of;
+		o->sel.state_arg = l;
+	}
 	directory_init(&d);
 	if (cmd_load(o, &d) != 0) {
 		directory_free(&d);
+		if (l != NULL)
+			ledger_close(l);
 		return diag_worst();
 	}
 	select_run(&d, &o->sel, &sel);
+	buf_init(&key);
 	fputs("id\tprofile\torigin\tstate\tschool\tclasses\tlast_name\t"
 	    "first_name\tlogin\n", out);
 	for (i = 0; i < sel.n; i++) {
 		p = sel.v[i];
 		st = o->sel.state_of != NULL ?
 		    o->sel.state_of(o->sel.state_arg, p) : STATE_INACTIVE;
+		la.login[0] = '\0';
+		if (l != NULL) {
+			ledger_acct_key(&key, p);
+			if (ledger_lookup(l, key.p, &la) != 0)
+				la.login[0] = '\0';
+		}
 		s = list_school(p);
 		tsv_put(out, p->id);
 		fprintf(out, "\t%s\t%s\t%s\t", dir_profile_name(p->profile),
@@ -262,9 +300,14 @@ cmd_list(struct cmd_opts *o)
 		tsv_put(out, p->last_name);
 		fputc('\t', out);
 		tsv_put(out, p->first_name);
-		fputs("\t\n", out);
+		fputc('\t', out);
+		tsv_put(out, la.login);
+		fputc('\n', out);
 	}
+	buf_free(&key);
 	selection_free(&sel);
 	directory_free(&d);
+	if (l != NULL)
+		ledger_close(l);
 	return diag_worst();
 }

@@ -46,6 +46,7 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"ENT account export names a login not in the ledger, ignored",
 	"test mode: activation codes are predictable, never hand them out",
 	"text does not fit its frame",			/* DIAG_TEXT_OVERFLOW */
+	"no letter to print",				/* DIAG_NOTHING */
 
 	"generic error",				/* DIAG_ERROR */
 	"malformed XML, rest of the file skipped",	/* DIAG_XML */

@@ -56,7 +56,8 @@ enum diag_code {
 	DIAG_HOUSEHOLD_VIA_CLASS, /* household without a printed child class */
 	DIAG_ACCOUNT_UNKNOWN,	/* ENT account export names an unknown login */
 	DIAG_TEST_MODE,		/* test mode: codes are predictable */
-	DIAG_TEXT_OVERFLOW,	/* text does not fit its box, continued below */
+	DIAG_TEXT_OVERFLOW,	/* text does not fit its frame */
+	DIAG_NOTHING,		/* no letter to print */
 
 	DIAG_ERROR,		/* ===== start of errors ===== */
 	DIAG_XML,		/* malformed XML, rest of the file skipped */

@@ -1062,12 +1062,19 @@ directory_resolve(struct directory *d)
 	}
 	resolve_children(d);
 
-	qsort(d->schools, d->nschools, sizeof(*d->schools), school_cmp);
+	if (d->nschools > 1)
+		qsort(d->schools, d->nschools, sizeof(*d->schools),
+		    school_cmp);
 	for (i = 0; i < d->nschools; i++)
 		if (d->schools[i]->nclasses > 1)
 			qsort(d->schools[i]->classes, d->schools[i]->nclasses,
 			    sizeof(*d->schools[i]->classes), class_cmp);
-	qsort(d->classes, d->nclasses, sizeof(*d->classes), class_global_cmp);
+	if (d->nclasses > 1)
+		qsort(d->classes, d->nclasses, sizeof(*d->classes),
+		    class_global_cmp);
+	/* Later stages sort by this rank instead of comparing codes again. */
+	for (i = 0; i < d->nclasses; i++)
+		d->classes[i]->rank = (uint32_t)i;
 	buf_free(&tmp);
 }
 

@@ -178,6 +178,7 @@ struct dir_person {
 struct dir_class {
 	struct dir_school	*school;
 	const char		*code;		/* e.g. 4B */
+	uint32_t		 rank;		/* index in directory.classes */
 	const char		*label;		/* e.g. 4EME B, or NULL */
 	const char		*mef;
 	struct dir_person	**students;

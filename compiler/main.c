@@ -9,12 +9,15 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aaf.h"
+#include "batch.h"
 #include "cmd.h"
+#include "export.h"
 #include "diag.h"
 #include "directory.h"
 #include "select.h"
@@ -28,6 +31,20 @@ enum {
 	OPT_ORIGIN,
 	OPT_RELATIVES,
 	OPT_LEDGER,
+	OPT_FORMAT,
+	OPT_BATCH,
+	OPT_LAYOUT,
+	OPT_SCHOOL_INFO,
+	OPT_CSV,
+	OPT_CSV_ENCODING,
+	OPT_LDIF,
+	OPT_LDIF_BASE,
+	OPT_MANIFEST,
+	OPT_DATE,
+	OPT_VALID_DAYS,
+	OPT_TEST_MODE,
+	OPT_SEED,
+	OPT_PDFA,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -41,6 +58,21 @@ static const struct option long_opts[] = {
 	{ "origin",	required_argument,	NULL, OPT_ORIGIN },
 	{ "relatives",	required_argument,	NULL, OPT_RELATIVES },
 	{ "ledger",	required_argument,	NULL, OPT_LEDGER },
+	{ "output",	required_argument,	NULL, 'o' },
+	{ "format",	required_argument,	NULL, OPT_FORMAT },
+	{ "batch",	required_argument,	NULL, OPT_BATCH },
+	{ "layout",	required_argument,	NULL, OPT_LAYOUT },
+	{ "school-info", required_argument,	NULL, OPT_SCHOOL_INFO },
+	{ "csv",	required_argument,	NULL, OPT_CSV },
+	{ "csv-encoding", required_argument,	NULL, OPT_CSV_ENCODING },
+	{ "ldif",	required_argument,	NULL, OPT_LDIF },
+	{ "ldif-base",	required_argument,	NULL, OPT_LDIF_BASE },
+	{ "manifest",	required_argument,	NULL, OPT_MANIFEST },
+	{ "date",	required_argument,	NULL, OPT_DATE },
+	{ "valid-days",	required_argument,	NULL, OPT_VALID_DAYS },
+	{ "test-mode",	no_argument,		NULL, OPT_TEST_MODE },
+	{ "seed",	required_argument,	NULL, OPT_SEED },
+	{ "pdfa",	no_argument,		NULL, OPT_PDFA },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -53,6 +85,8 @@ static const struct {
 } commands[] = {
 	{ "check",	cmd_check },
 	{ "list",	cmd_list },
+	{ "compile",	cmd_compile },
+	{ "accounts",	cmd_accounts },
 };
 
 static void
@@ -61,6 +95,8 @@ usage(FILE *fp)
 	fputs(
 "usage: entpress check   EXPORT...\n"
 "       entpress list    [SELECTION] [--ledger DB] EXPORT...\n"
+"       entpress compile [SELECTION] [OUTPUTS] EXPORT...\n"
+"       entpress accounts import --ledger DB FILE.csv\n"
 "\n"
 "EXPORT is an AAF XML file, a directory of them, a .zip or .tar.gz\n"
 "archive of them, or a CSV of manually created accounts.\n"
@@ -71,6 +107,13 @@ usage(FILE *fp)
 "  --state inactive|active|expired|all (default inactive)\n"
 "  --origin aaf|manual|all (default all)\n"
 "  --relatives legal1|legal12|all (default legal1)\n"
+"\n"
+"OUTPUTS:\n"
+"  -o RUN.ps|RUN.pdf  --format ps|pdf  --batch class,staff,mail\n"
+"  --layout letter|halfsheet|cards|FILE  --school-info FILE\n"
+"  --ledger DB  --csv FILE  --csv-encoding utf8bom|cp1252\n"
+"  --ldif FILE  --ldif-base DN  --date YYYY-MM-DD  --valid-days N\n"
+"  --test-mode --seed N (tests only: predictable codes)\n"
 "\n"
 "Other options: -q (no summary), --help, --version.\n"
 "See entpress(1).\n", fp);
@@ -104,10 +147,55 @@ parse_profiles(struct sel_opts *s, const char *arg)
 	return ret;
 }
 
+/* A decimal number in [min, max], nothing else. */
+static int
+parse_number(const char *arg, uint64_t min, uint64_t max, uint64_t *out)
+{
+	uint64_t	 v = 0;
+	const char	*p;
+
+	if (*arg == '\0')
+		return -1;
+	for (p = arg; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9' || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_batch(struct cmd_opts *o, const char *arg)
+{
+	char	**v = NULL;
+	size_t	  n = 0, i;
+	int	  ret = 0;
+
+	if (sel_opts_add(&v, &n, arg) != 0)
+		ret = bad_arg("--batch", arg);
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i], "class") == 0)
+			o->batch |= BATCH_CLASS;
+		else if (strcmp(v[i], "staff") == 0)
+			o->batch |= BATCH_STAFF;
+		else if (strcmp(v[i], "mail") == 0)
+			o->batch |= BATCH_MAIL;
+		else
+			ret = bad_arg("--batch", v[i]);
+		free(v[i]);
+	}
+	free(v);
+	return ret;
+}
+
 static int
 parse_opt(struct cmd_opts *o, int c, const char *arg)
 {
 	struct sel_opts	*s = &o->sel;
+	uint64_t	 v;
 
 	switch (c) {
 	case OPT_PROFILE:
@@ -156,6 +244,57 @@ parse_opt(struct cmd_opts *o, int c, const char *arg)
 	case OPT_LEDGER:
 		o->ledger = arg;
 		return 0;
+	case 'o':
+		if (o->noutputs == 2) {
+			diag(DIAG_BAD_ARG, NULL, "%s", "-o at most twice "
+			    "(a PostScript and a PDF of the same run)");
+			return -1;
+		}
+		o->outputs[o->noutputs++] = arg;
+		return 0;
+	case OPT_FORMAT:
+		o->format = arg;
+		return 0;
+	case OPT_BATCH:
+		return parse_batch(o, arg);
+	case OPT_LAYOUT:
+		o->layout = arg;
+		return 0;
+	case OPT_SCHOOL_INFO:
+		o->school_info = arg;
+		return 0;
+	case OPT_CSV:
+		o->csv = arg;
+		return 0;
+	case OPT_CSV_ENCODING:
+		return export_csv_encoding(arg, &o->csv_encoding) == 0 ? 0 :
+		    bad_arg("--csv-encoding", arg);
+	case OPT_LDIF:
+		o->ldif = arg;
+		return 0;
+	case OPT_LDIF_BASE:
+		o->ldif_base = arg;
+		return 0;
+	case OPT_MANIFEST:
+		o->manifest = arg;
+		return 0;
+	case OPT_DATE:
+		o->date = arg;
+		return 0;
+	case OPT_VALID_DAYS:
+		return parse_number(arg, 1, 3650, &v) == 0 ?
+		    (o->valid_days = (int)v, 0) : bad_arg("--valid-days", arg);
+	case OPT_TEST_MODE:
+		o->test_mode = 1;
+		return 0;
+	case OPT_SEED:
+		if (parse_number(arg, 0, UINT64_MAX, &o->seed) != 0)
+			return bad_arg("--seed", arg);
+		o->seed_set = 1;
+		return 0;
+	case OPT_PDFA:
+		o->pdfa = 1;
+		return 0;
 	case 'q':
 		o->quiet = 1;
 		return 0;
@@ -197,7 +336,7 @@ main(int argc, char *argv[])
 	cmd_opts_init(&o);
 	optind = 2;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "q", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qo:", long_opts, NULL)) != -1) {
 		if (c == OPT_HELP) {
 			usage(stdout);
 			cmd_opts_free(&o);
@@ -225,6 +364,8 @@ main(int argc, char *argv[])
 	}
 	o.args = argv + optind;
 	o.nargs = argc - optind;
+	o.argv = argv + 2;
+	o.argc = optind - 2;
 
 	aaf_global_init();
 	ret = fn(&o);

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "credentials.h"
 #include "diag.h"
 #include "mem.h"
 #include "outw.h"
@@ -63,6 +64,19 @@ outw_open(struct outw *w, const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The buffer held letters and CSV rows, codes included: wiped before it
+ * goes back to the allocator.
+ */
+static void
+outw_free_buf(struct outw *w)
+{
+	if (w->buf != NULL)
+		cred_wipe(w->buf, OUTW_BUFSZ);
+	free(w->buf);
+	w->buf = NULL;
 }
 
 static void
@@ -210,37 +224,55 @@ outw_flush(struct outw *w)
 }
 
 /*
- * Finish the file: flush, fsync, close, rename over the final name.
- * Returns 0, or -1 after diagnosing the failure and removing the
- * temporary file.
+ * Finish writing: flush, fsync and close the temporary file, which keeps
+ * its temporary name until outw_publish().  Returns 0, or -1 after
+ * diagnosing the failure and removing the temporary file.
  */
 int
-outw_commit(struct outw *w)
+outw_finish(struct outw *w)
 {
-	int	 ret = 0;
-
 	drain(w);
-	if (w->tmp != NULL) {
+	if (w->tmp != NULL && w->fd != -1) {
 		if (w->err == 0 && fsync(w->fd) != 0)
 			w->err = errno;
 		if (close(w->fd) != 0 && w->err == 0)
 			w->err = errno;
 		w->fd = -1;
-		if (w->err == 0 && rename(w->tmp, w->path) != 0)
-			w->err = errno;
-		if (w->err != 0)
-			unlink(w->tmp);
 	}
 	if (w->err != 0) {
 		diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(w->err));
+		outw_abort(w);
+		return -1;
+	}
+	return 0;
+}
+
+/* Rename the finished file over its final name and release w. */
+int
+outw_publish(struct outw *w)
+{
+	int	 ret = 0;
+
+	if (w->tmp != NULL && rename(w->tmp, w->path) != 0) {
+		diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(errno));
+		unlink(w->tmp);
 		ret = -1;
 	}
 	free(w->tmp);
 	free(w->path);
-	free(w->buf);
+	outw_free_buf(w);
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
 	return ret;
+}
+
+/* Both steps, for an output that depends on nothing else. */
+int
+outw_commit(struct outw *w)
+{
+	if (outw_finish(w) != 0)
+		return -1;
+	return outw_publish(w);
 }
 
 /* Give up: remove the temporary file, keep whatever was there before. */
@@ -254,7 +286,7 @@ outw_abort(struct outw *w)
 	}
 	free(w->tmp);
 	free(w->path);
-	free(w->buf);
+	outw_free_buf(w);
 	memset(w, 0, sizeof(*w));
 	w->fd = -1;
 }

@@ -9,6 +9,11 @@
  * no file that looks complete: the temporary name starts with a dot and
  * ends in .tmp, and outw_abort() removes it.  "-" writes to the standard
  * output instead (no rename, no mode).
+ *
+ * A run with several outputs and a ledger finishes in two steps:
+ * outw_finish() on every file (written and synced, still under its
+ * temporary name), then the ledger commit, then outw_publish() on every
+ * file.  outw_commit() does both steps for a lone file.
  */
 #ifndef ENTPRESS_OUTW_H
 #define ENTPRESS_OUTW_H
@@ -39,6 +44,8 @@ void	 outw_printf(struct outw *, const char *, ...)
 void	 outw_int(struct outw *, long long);
 void	 outw_fixed3(struct outw *, long long);
 int	 outw_flush(struct outw *);
+int	 outw_finish(struct outw *);
+int	 outw_publish(struct outw *);
 int	 outw_commit(struct outw *);
 void	 outw_abort(struct outw *);
 

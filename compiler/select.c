@@ -252,7 +252,7 @@ person_matches(const struct sel_opts *o, const struct dir_person *p)
 struct sel_key {
 	struct dir_person	*p;
 	const char		*uai;
-	const char		*cls;
+	uint32_t		 cls;		/* class rank, 0 none */
 	char			*last;
 	char			*first;
 };
@@ -279,8 +279,8 @@ key_cmp(const void *a, const void *b)
 		return k->p->profile < l->p->profile ? -1 : 1;
 	if ((c = strcmp(k->uai, l->uai)) != 0)
 		return c;
-	if ((c = collate_natcmp(k->cls, l->cls)) != 0)
-		return c;
+	if (k->cls != l->cls)
+		return k->cls < l->cls ? -1 : 1;
 	if ((c = strcmp(k->last, l->last)) != 0)
 		return c;
 	if ((c = strcmp(k->first, l->first)) != 0)
@@ -309,7 +309,7 @@ select_run(const struct directory *d, const struct sel_opts *o,
 		keys[n].uai = s != NULL && s->uai != NULL ? s->uai :
 		    (s != NULL ? s->id : "");
 		keys[n].cls = p->profile == PROFILE_STUDENT && p->ncls > 0 ?
-		    p->cls[0]->code : "";
+		    p->cls[0]->rank + 1 : 0;
 		keys[n].last = collate_key_arena(&a,
 		    p->last_name != NULL ? p->last_name : "");
 		keys[n].first = collate_key_arena(&a,

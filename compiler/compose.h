@@ -1,0 +1,92 @@
+/*
+ * compose: letters, cover sheets, hand-over lists and separator sheets
+ * laid out into pages of the page model.
+ *
+ * Compose interprets a layout's template for one letter at a time: it
+ * expands the {fields}, encodes the text into glyphs, breaks paragraphs,
+ * draws frames, and places the letter in the next free cell of the
+ * current sheet (a whole sheet for the letter layout, one of two halves
+ * or eight cards otherwise).  Each finished page goes straight to the
+ * back end through a callback, so memory does not grow with the run.
+ * With a duplex layout every letter, cover sheet and list starts on a
+ * recto: a blank verso is added when needed and counted.
+ */
+#ifndef ENTPRESS_COMPOSE_H
+#define ENTPRESS_COMPOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch.h"
+#include "layout.h"
+#include "page.h"
+#include "text.h"
+
+/* One account printed on a letter, with its transient secret. */
+struct compose_account {
+	const struct dir_person	*person;
+	const char		*login;
+	const char		*code;		/* clear code: wiped by the owner */
+};
+
+struct compose_letter {
+	const struct letter		*letter;	/* from batch */
+	const struct batch_group	*group;
+	const struct compose_account	*accounts;	/* letter->naccounts */
+	const char			*serial;	/* 2026-0699990Z-000123 */
+	const char			*valid_until;	/* YYYY-MM-DD */
+	const char			*replaces;	/* reissue: old serial */
+};
+
+/* The back end: one call per finished page. */
+typedef int (*compose_emit_fn)(void *, const struct pg_page *);
+
+struct compose_stats {
+	uint32_t	 pages;		/* pages emitted, blank versos included */
+	uint32_t	 blank;		/* blank versos */
+	uint32_t	 sheets;	/* physical sheets (duplex: pages / 2) */
+	uint32_t	 letters;
+};
+
+struct compose {
+	const struct layout		*lay;
+	const struct school_file	*schools;
+	const char			*date;		/* YYYY-MM-DD */
+	compose_emit_fn			 emit;
+	void				*emit_arg;
+	struct pg_page			 page;
+	int				 open;		/* page has content */
+	int				 cell;		/* next free cell, or 0 */
+	uint32_t			 doc_pages;	/* pages of the current document */
+	int				 err;
+	struct compose_stats		 stats;
+	struct {
+		int	 level;
+		char	 title[160];
+	}				 pend[4];	/* next page's outline */
+	size_t				 npend;
+	struct glyphs			 g;
+	struct buf			 b, b2;
+	unsigned int			 warned;	/* overflow warned once */
+};
+
+int	 compose_init(struct compose *, const struct layout *,
+	    const struct school_file *, const char *date, compose_emit_fn,
+	    void *);
+void	 compose_free(struct compose *);
+unsigned int compose_fonts(const struct layout *);
+
+void	 compose_mark(struct compose *, int level, const char *title);
+int	 compose_separator(struct compose *, enum batch_section,
+	    const struct batch_run *);
+int	 compose_cover(struct compose *, const struct batch_group *);
+int	 compose_letter(struct compose *, const struct compose_letter *);
+int	 compose_handover(struct compose *, const struct batch_group *,
+	    char *const *serials);
+int	 compose_deposit(struct compose *, const struct batch_run *);
+int	 compose_flush(struct compose *);
+
+/* French dates for letters: "1er septembre 2026". */
+void	 compose_date_fr(struct buf *, const char *ymd);
+
+#endif /* ENTPRESS_COMPOSE_H */
