@@ -1092,7 +1092,8 @@ collect_dir(struct aaf_set *set, const char *path)
 	}
 	closedir(dp);
 	/* readdir order is the file system's: sort for determinism. */
-	qsort(names, n, sizeof(*names), str_ptr_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), str_ptr_cmp);
 	for (i = 0; i < n; i++) {
 		xasprintf(&full, "%s%s%s", path,
 		    ends_with(path, "/") ? "" : "/", names[i]);
@@ -1168,7 +1169,8 @@ aaf_order(struct aaf_set *set)
 	const char	*newest;
 	int		 has_complet;
 
-	qsort(set->v, set->n, sizeof(*set->v), source_cmp);
+	if (set->n > 1)
+		qsort(set->v, set->n, sizeof(*set->v), source_cmp);
 	for (i = 0; i < set->n; i++) {
 		if (!set->v[i].named) {
 			diag(DIAG_FILE_NAME,
