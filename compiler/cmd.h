@@ -37,6 +37,8 @@ struct cmd_opts {
 	enum export_enc	 csv_encoding;	/* --csv-encoding */
 	const char	*ldif;		/* --ldif FILE */
 	const char	*ldif_base;	/* --ldif-base DN */
+	uint64_t	 ldif_ops;	/* --ldif-ops: argon2id passes, 0 default */
+	uint64_t	 ldif_mem;	/* --ldif-mem: argon2id bytes, 0 default */
 	const char	*manifest;	/* --manifest FILE */
 	const char	*date;		/* --date YYYY-MM-DD */
 	int		 valid_days;	/* --valid-days N */

@@ -630,6 +630,10 @@ cmd_compile(struct cmd_opts *o)
 		have_ldif = 1;
 		export_ldif_opts_init(&lo);
 		lo.base = o->ldif_base;
+		if (o->ldif_ops > 0)
+			lo.limits.ops = o->ldif_ops;
+		if (o->ldif_mem > 0)
+			lo.limits.mem = (size_t)o->ldif_mem;
 		if (export_ldif_write(&wldif, rows.v, rows.n, &lo) != 0) {
 			have_ldif = 0;
 			goto out_rollback;

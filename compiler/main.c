@@ -39,6 +39,8 @@ enum {
 	OPT_CSV_ENCODING,
 	OPT_LDIF,
 	OPT_LDIF_BASE,
+	OPT_LDIF_OPS,
+	OPT_LDIF_MEM,
 	OPT_MANIFEST,
 	OPT_DATE,
 	OPT_VALID_DAYS,
@@ -67,6 +69,8 @@ static const struct option long_opts[] = {
 	{ "csv-encoding", required_argument,	NULL, OPT_CSV_ENCODING },
 	{ "ldif",	required_argument,	NULL, OPT_LDIF },
 	{ "ldif-base",	required_argument,	NULL, OPT_LDIF_BASE },
+	{ "ldif-ops",	required_argument,	NULL, OPT_LDIF_OPS },
+	{ "ldif-mem",	required_argument,	NULL, OPT_LDIF_MEM },
 	{ "manifest",	required_argument,	NULL, OPT_MANIFEST },
 	{ "date",	required_argument,	NULL, OPT_DATE },
 	{ "valid-days",	required_argument,	NULL, OPT_VALID_DAYS },
@@ -112,7 +116,8 @@ usage(FILE *fp)
 "  -o RUN.ps|RUN.pdf  --format ps|pdf  --batch class,staff,mail\n"
 "  --layout letter|halfsheet|cards|FILE  --school-info FILE\n"
 "  --ledger DB  --csv FILE  --csv-encoding utf8bom|cp1252\n"
-"  --ldif FILE  --ldif-base DN  --date YYYY-MM-DD  --valid-days N\n"
+"  --ldif FILE  --ldif-base DN  --ldif-ops N  --ldif-mem BYTES\n"
+"  --date YYYY-MM-DD  --valid-days N  --pdfa\n"
 "  --test-mode --seed N (tests only: predictable codes)\n"
 "\n"
 "Other options: -q (no summary), --help, --version.\n"
@@ -275,6 +280,13 @@ parse_opt(struct cmd_opts *o, int c, const char *arg)
 	case OPT_LDIF_BASE:
 		o->ldif_base = arg;
 		return 0;
+	case OPT_LDIF_OPS:
+		/* argon2id's own bounds: libsodium refuses outside them. */
+		return parse_number(arg, 1, 1000, &o->ldif_ops) == 0 ? 0 :
+		    bad_arg("--ldif-ops", arg);
+	case OPT_LDIF_MEM:
+		return parse_number(arg, 8192, (uint64_t)4 << 30,
+		    &o->ldif_mem) == 0 ? 0 : bad_arg("--ldif-mem", arg);
 	case OPT_MANIFEST:
 		o->manifest = arg;
 		return 0;

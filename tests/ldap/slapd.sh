@@ -161,5 +161,41 @@ while read -r login code; do
 done <"$work/accounts"
 [ $pass -eq 6 ] || fail=$((fail + 1))
 
+# The whole chain as a school runs it: entpress compile writes the
+# letters and the LDIF; the login and code are read back from the
+# printed letter (Ghostscript's text of the PostScript), not from a file
+# of ours, and must open the directory.
+: "${top_srcdir:=.}"
+: "${ENTPRESS:=$top_builddir/compiler/entpress}"
+: "${GS:=gs}"
+if command -v "$GS" >/dev/null 2>&1; then
+	(cd "$top_srcdir" && env -i PATH="$PATH" LC_ALL=C "$ENTPRESS" compile \
+	    --test-mode --seed 5 --date 2026-09-01 --ledger "$work/e.db" \
+	    --class 6B --profile student --ldif "$work/run.ldif" \
+	    --ldif-base "$BASE" --ldif-ops 1 --ldif-mem 65536 \
+	    -o "$work/run.ps" fixtures/demo) >/dev/null 2>&1
+	if ! ldapadd -x -H "$URL" -D "$ADMIN" -y "$work/admin.pw" \
+	    -f "$work/run.ldif" >"$work/add.log" 2>&1; then
+		echo "FAIL: slapd refused entpress's LDIF:" >&2
+		cat "$work/add.log" >&2
+		fail=$((fail + 1))
+	fi
+	"$GS" -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=txtwrite \
+	    -sOutputFile="$work/run.txt" "$work/run.ps"
+	login=$(sed -n 's/.*Identifiant : \([a-z0-9.]*\).*/\1/p' \
+	    "$work/run.txt" | head -n 1)
+	code=$(sed -n "s/.*Code d'activation : \([A-Za-z0-9]\{4\}\) \([A-Za-z0-9]\{4\}\).*/\1\2/p" \
+	    "$work/run.txt" | head -n 1)
+	printf '%s' "$code" >"$work/pw"
+	dn=uid=$login,$BASE
+	out=$(ldapwhoami -x -H "$URL" -D "$dn" -y "$work/pw" 2>&1)
+	if [ -n "$login" ] && [ "$out" = "dn:$dn" ]; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: bind with the printed login and code: $out" >&2
+		fail=$((fail + 1))
+	fi
+fi
+
 echo "slapd: $pass passed, $fail failed"
 [ $fail -eq 0 ]
