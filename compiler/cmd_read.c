@@ -93,7 +93,7 @@ cmd_check(struct cmd_opts *o)
 	struct dir_class	*c;
 	struct dir_person	*p;
 	unsigned long		 prof[PROFILE__MAX], rel = 0, orphans = 0;
-	unsigned long		 sprof[PROFILE__MAX];
+	unsigned long		 (*sprof)[PROFILE__MAX];
 	size_t			 i, k;
 	uint32_t		 j, live;
 	FILE			*out = o->out;
@@ -118,27 +118,29 @@ cmd_check(struct cmd_opts *o)
 		prof[p->profile]++;
 	}
 
+	/* Per school counts in one pass: an academy has hundreds of them. */
+	sprof = xcalloc(d.nschools + 1, sizeof(*sprof));
+	for (i = 0; i < d.npersons; i++) {
+		p = d.persons[i];
+		if (p->deleted || p->school == NULL)
+			continue;
+		if (p->profile == PROFILE_STUDENT ||
+		    p->profile == PROFILE_TEACHER ||
+		    p->profile == PROFILE_STAFF)
+			sprof[p->school->rank][p->profile]++;
+	}
 	for (k = 0; k < d.nschools; k++) {
 		s = d.schools[k];
 		if (s->deleted)
 			continue;
-		memset(sprof, 0, sizeof(sprof));
-		for (i = 0; i < d.npersons; i++) {
-			p = d.persons[i];
-			if (p->deleted || p->school != s)
-				continue;
-			if (p->profile == PROFILE_STUDENT ||
-			    p->profile == PROFILE_TEACHER ||
-			    p->profile == PROFILE_STAFF)
-				sprof[p->profile]++;
-		}
 		fprintf(out, "school %s %s (jointure %s%s)\n",
 		    s->uai != NULL ? s->uai : "-",
 		    s->name != NULL ? s->name : s->id, s->id,
 		    s->in_export ? "" : ", not in the export");
 		fprintf(out, "  students %lu, teachers %lu, staff %lu, "
-		    "classes %u\n", sprof[PROFILE_STUDENT],
-		    sprof[PROFILE_TEACHER], sprof[PROFILE_STAFF], s->nclasses);
+		    "classes %u\n", sprof[k][PROFILE_STUDENT],
+		    sprof[k][PROFILE_TEACHER], sprof[k][PROFILE_STAFF],
+		    s->nclasses);
 		for (j = 0; j < s->nclasses; j++) {
 			c = s->classes[j];
 			for (live = 0, i = 0; i < c->nstudents; i++)
@@ -173,6 +175,7 @@ cmd_check(struct cmd_opts *o)
 	fprintf(out, "diagnostics: %lu warnings, %lu errors, %lu system "
 	    "errors\n", diag_count(LEVEL_WARNING), diag_count(LEVEL_ERROR),
 	    diag_count(LEVEL_SYSERR));
+	free(sprof);
 	directory_free(&d);
 	return diag_worst();
 }

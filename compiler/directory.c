@@ -1066,6 +1066,8 @@ directory_resolve(struct directory *d)
 		qsort(d->schools, d->nschools, sizeof(*d->schools),
 		    school_cmp);
 	for (i = 0; i < d->nschools; i++)
+		d->schools[i]->rank = (uint32_t)i;
+	for (i = 0; i < d->nschools; i++)
 		if (d->schools[i]->nclasses > 1)
 			qsort(d->schools[i]->classes, d->schools[i]->nclasses,
 			    sizeof(*d->schools[i]->classes), class_cmp);

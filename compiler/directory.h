@@ -199,6 +199,7 @@ struct dir_nomen {
 
 struct dir_school {
 	const char		*id;		/* ENTStructureJointure */
+	uint32_t		 rank;		/* index in directory.schools */
 	const char		*uai;
 	const char		*name;		/* display form, $ turned to spaces */
 	const char		*type;

@@ -124,6 +124,14 @@ usage(FILE *fp)
 "See entpress(1).\n", fp);
 }
 
+/* After a mistake, one line: the whole text is for --help. */
+static void
+short_usage(void)
+{
+	fputs("usage: entpress check|list|compile|accounts ... "
+	    "(entpress --help)\n", stderr);
+}
+
 static int
 bad_arg(const char *opt, const char *val)
 {
@@ -325,7 +333,7 @@ main(int argc, char *argv[])
 
 	diag_init("entpress");
 	if (argc < 2) {
-		usage(stderr);
+		short_usage();
 		return LEVEL_ERROR;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -341,7 +349,7 @@ main(int argc, char *argv[])
 			fn = commands[i].fn;
 	if (fn == NULL) {
 		diag(DIAG_BAD_ARG, NULL, "unknown command %s", argv[1]);
-		usage(stderr);
+		short_usage();
 		return LEVEL_ERROR;
 	}
 
@@ -370,7 +378,7 @@ main(int argc, char *argv[])
 			bad = 1;
 	}
 	if (bad) {
-		usage(stderr);
+		short_usage();
 		cmd_opts_free(&o);
 		return LEVEL_ERROR;
 	}
