@@ -10,6 +10,8 @@
 # page by page, and both files must come out byte-identical a second
 # time.  Codes are predictable in test mode; still, no golden keeps one:
 # every code of the run's CSV is replaced by [CODE] before comparing.
+# The PDF must also pass qpdf --check, embed every font, bookmark every
+# class, and render its first page like the PostScript's at 72 dpi.
 # BLESS=1 rewrites the goldens for review in git.
 set -u
 : "${top_srcdir:=.}"
@@ -94,6 +96,32 @@ for a in "$dir"/cases/*.args; do
 		echo "FAIL: $name: PDF text differs from PostScript text"
 		head -20 "$w/diff"; ok=0
 	fi
+	# The PDF as a print shop and an archive check it.
+	if command -v qpdf >/dev/null 2>&1; then
+		qpdf --check "$w/run.pdf" >/dev/null 2>&1 ||
+		    { echo "FAIL: $name: qpdf --check"; ok=0; }
+		# Every class of the run has its bookmark.
+		qpdf --json "$w/run.pdf" >"$w/json" 2>/dev/null
+		for cls in $(grep -h '^%%Page: [^ ]*-COVER ' "$w/run.ps" |
+		    sed 's/^%%Page: \(.*\)-COVER .*/\1/'); do
+			case $cls in STAFF) continue ;; esac
+			grep -q "\"title\": \"$cls\"" "$w/json" ||
+			    { echo "FAIL: $name: no bookmark for $cls"; ok=0; }
+		done
+	fi
+	if command -v pdffonts >/dev/null 2>&1; then
+		pdffonts "$w/run.pdf" | awk 'NR > 2 && $(NF - 4) != "yes" {
+		    bad = 1 } END { exit bad }' ||
+		    { echo "FAIL: $name: a font is not embedded"; ok=0; }
+	fi
+	# Page 1 of both renders the same at 72 dpi.
+	for f in ps pdf; do
+		"$GS" -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pnggray -r72 \
+		    -dFirstPage=1 -dLastPage=1 -sOutputFile="$w/p1.$f.png" \
+		    "$w/run.$f"
+	done
+	cmp -s "$w/p1.ps.png" "$w/p1.pdf.png" ||
+	    { echo "FAIL: $name: page 1 renders differently in PS and PDF"; ok=0; }
 	# No page may show a code that is not in the CSV (or a stray one).
 	if grep -l "Code d'activation : [A-Za-z2-9]\{4\} [A-Za-z2-9]\{4\}" \
 	    "$w"/ps/page-*.txt >/dev/null 2>&1; then
