@@ -12,8 +12,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,6 +34,11 @@ _Static_assert(CRED_HASH_LEN >= crypto_pwhash_STRBYTES,
     "room for an argon2id string");
 _Static_assert(CRED_KEY_LEN == crypto_generichash_KEYBYTES,
     "ledger key is a BLAKE2b key");
+_Static_assert(sizeof(((struct cred_sha256 *)0)->opaque) >=
+    sizeof(crypto_hash_sha256_state), "room for a SHA-256 state");
+_Static_assert(alignof(struct cred_sha256) >=
+    alignof(crypto_hash_sha256_state), "SHA-256 state alignment");
+_Static_assert(CRED_SHA256_LEN == crypto_hash_sha256_BYTES, "SHA-256");
 _Static_assert(CRED_FP_LEN >= crypto_generichash_BYTES_MIN &&
     CRED_FP_LEN <= crypto_generichash_BYTES_MAX, "fingerprint size");
 
@@ -183,6 +192,132 @@ void
 cred_fp_hex(const uint8_t fp[CRED_FP_LEN], char out[2 * CRED_FP_LEN + 1])
 {
 	sodium_bin2hex(out, 2 * CRED_FP_LEN + 1, fp, CRED_FP_LEN);
+}
+
+/* --- SHA-256 ---------------------------------------------------------- */
+
+#define SHA_STATE(h)	((crypto_hash_sha256_state *)(void *)(h)->opaque.b)
+
+void
+cred_sha256_init(struct cred_sha256 *h)
+{
+	crypto_hash_sha256_init(SHA_STATE(h));
+}
+
+void
+cred_sha256_update(struct cred_sha256 *h, const void *p, size_t n)
+{
+	crypto_hash_sha256_update(SHA_STATE(h), p, n);
+}
+
+void
+cred_sha256_final(struct cred_sha256 *h, uint8_t out[CRED_SHA256_LEN])
+{
+	crypto_hash_sha256_final(SHA_STATE(h), out);
+}
+
+void
+cred_sha256(uint8_t out[CRED_SHA256_LEN], const void *p, size_t n)
+{
+	crypto_hash_sha256(out, p, n);
+}
+
+void
+cred_sha256_hex(const uint8_t sha[CRED_SHA256_LEN],
+    char out[CRED_SHA256_HEXLEN])
+{
+	sodium_bin2hex(out, CRED_SHA256_HEXLEN, sha, CRED_SHA256_LEN);
+}
+
+#define SHA_FILE_BUFSZ	(256 * 1024)
+
+/*
+ * One pass over the file.  Ranges are sorted by start and by end, so
+ * the ranges that overlap the bytes in hand are a window [lo, hi) of
+ * the array: lo moves past the ranges that ended, hi past those that
+ * started.  A range equal to the one before it (letters sharing a
+ * sheet) is hashed once and copied.
+ */
+int
+cred_sha256_file(const char *path, uint8_t whole[CRED_SHA256_LEN],
+    uint64_t *size, struct cred_range *v, size_t n)
+{
+	struct cred_sha256	 all, *st;
+	unsigned char		*buf;
+	uint64_t		 pos = 0, a, b;
+	size_t			 lo = 0, hi = 0, i;
+	ssize_t			 got;
+	int			 fd, ret = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		diag_sys(DIAG_SYS_OPEN, path, "%s", strerror(errno));
+		return -1;
+	}
+	buf = xmalloc(SHA_FILE_BUFSZ);
+	st = n > 0 ? xcalloc(n, sizeof(*st)) : NULL;
+	cred_sha256_init(&all);
+	for (i = 0; i < n; i++)
+		v[i].complete = 0;
+	for (;;) {
+		got = read(fd, buf, SHA_FILE_BUFSZ);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1) {
+			diag_sys(DIAG_SYS_READ, path, "%s", strerror(errno));
+			ret = -1;
+			break;
+		}
+		if (got == 0)
+			break;
+		cred_sha256_update(&all, buf, (size_t)got);
+		/* Open the ranges that start before the end of this chunk. */
+		while (hi < n && v[hi].start < pos + (uint64_t)got) {
+			if (hi == 0 || v[hi].start != v[hi - 1].start ||
+			    v[hi].end != v[hi - 1].end)
+				cred_sha256_init(&st[hi]);
+			hi++;
+		}
+		for (i = lo; i < hi; i++) {
+			if (i > 0 && v[i].start == v[i - 1].start &&
+			    v[i].end == v[i - 1].end)
+				continue;
+			a = v[i].start > pos ? v[i].start : pos;
+			b = v[i].end < pos + (uint64_t)got ? v[i].end :
+			    pos + (uint64_t)got;
+			if (a < b)
+				cred_sha256_update(&st[i], buf + (a - pos),
+				    (size_t)(b - a));
+		}
+		pos += (uint64_t)got;
+		/* Close the ranges that ended. */
+		while (lo < hi && v[lo].end <= pos) {
+			v[lo].complete = 1;
+			lo++;
+		}
+	}
+	close(fd);
+	/* Ranges never reached or cut short by the end of the file. */
+	for (i = lo; i < n; i++)
+		v[i].complete = v[i].end <= pos;
+	for (; hi < n; hi++)
+		if (hi == 0 || v[hi].start != v[hi - 1].start ||
+		    v[hi].end != v[hi - 1].end)
+			cred_sha256_init(&st[hi]);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && v[i].start == v[i - 1].start &&
+		    v[i].end == v[i - 1].end) {
+			memcpy(v[i].sha256, v[i - 1].sha256, CRED_SHA256_LEN);
+			continue;
+		}
+		cred_sha256_final(&st[i], v[i].sha256);
+	}
+	if (whole != NULL)
+		cred_sha256_final(&all, whole);
+	if (size != NULL)
+		*size = pos;
+	free(st);
+	free(buf);
+	return ret;
 }
 
 /* --- argon2id ------------------------------------------------------- */

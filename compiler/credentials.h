@@ -13,6 +13,11 @@
  * 47 bits would be brute-forced in minutes; the LDIF carries argon2id
  * (crypto_pwhash_str).  Buffers that held a code are wiped with
  * sodium_memzero before they are freed.
+ *
+ * The archive's SHA-256 lives here too (crypto_hash_sha256): the state
+ * is opaque storage in struct cred_sha256, so that callers need not see
+ * sodium.h, and cred_sha256_file() hashes a whole file and any number of
+ * its byte ranges (the letters of a run) in one sequential read.
  */
 #ifndef ENTPRESS_CREDENTIALS_H
 #define ENTPRESS_CREDENTIALS_H
@@ -95,5 +100,47 @@ int	 cred_login_base(struct buf *out, const char *first, const char *last,
 	    const char *profile_word, const char *id);
 
 void	 cred_wipe(void *, size_t);
+
+/*
+ * SHA-256, incremental.  The storage is larger than libsodium's state
+ * (crypto_hash_sha256_state, 104 bytes) and aligned for it; a static
+ * assertion in credentials.c keeps it so.
+ */
+#define CRED_SHA256_LEN		32
+#define CRED_SHA256_HEXLEN	(2 * CRED_SHA256_LEN + 1)
+
+struct cred_sha256 {
+	union {
+		uint64_t	 align;
+		unsigned char	 b[128];
+	}		 opaque;
+};
+
+void	 cred_sha256_init(struct cred_sha256 *);
+void	 cred_sha256_update(struct cred_sha256 *, const void *, size_t);
+void	 cred_sha256_final(struct cred_sha256 *, uint8_t out[CRED_SHA256_LEN]);
+void	 cred_sha256(uint8_t out[CRED_SHA256_LEN], const void *, size_t);
+void	 cred_sha256_hex(const uint8_t sha[CRED_SHA256_LEN],
+	    char out[CRED_SHA256_HEXLEN]);
+
+/*
+ * A byte range [start, end) of a file and its SHA-256.  complete is 0
+ * when the file ends before end: the digest then covers what there was.
+ */
+struct cred_range {
+	uint64_t	 start, end;
+	uint8_t		 sha256[CRED_SHA256_LEN];
+	int		 complete;
+};
+
+/*
+ * Hash the file at path in one sequential read: the whole file into
+ * whole and *size (either may be NULL) and each of the n ranges, which
+ * must be sorted by start and by end (ranges of a print run in page
+ * order are; several letters on one sheet share one range).  Returns 0,
+ * or -1 after a SYSERR diagnostic (cannot open, read error).
+ */
+int	 cred_sha256_file(const char *path, uint8_t whole[CRED_SHA256_LEN],
+	    uint64_t *size, struct cred_range *, size_t n);
 
 #endif /* ENTPRESS_CREDENTIALS_H */

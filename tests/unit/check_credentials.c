@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -352,6 +353,86 @@ START_TEST(test_fingerprint)
 }
 END_TEST
 
+/* --- SHA-256 -------------------------------------------------------- */
+
+/* FIPS 180-2's "abc", by one call and by pieces. */
+START_TEST(test_sha256_vector)
+{
+	struct cred_sha256	 h;
+	uint8_t			 a[CRED_SHA256_LEN], b[CRED_SHA256_LEN];
+	char			 hex[CRED_SHA256_HEXLEN];
+
+	cred_sha256(a, "abc", 3);
+	cred_sha256_hex(a, hex);
+	ck_assert_str_eq(hex, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad");
+	cred_sha256_init(&h);
+	cred_sha256_update(&h, "a", 1);
+	cred_sha256_update(&h, "bc", 2);
+	cred_sha256_final(&h, b);
+	ck_assert(memcmp(a, b, sizeof(a)) == 0);
+}
+END_TEST
+
+/*
+ * A file of 600 KiB (three read chunks) and ranges across the chunk
+ * boundaries, two of them equal (letters sharing a sheet), one empty,
+ * one past the end: each digest is that of its bytes.
+ */
+START_TEST(test_sha256_file_ranges)
+{
+	struct cred_range	 r[6];
+	uint8_t			 whole[CRED_SHA256_LEN], d[CRED_SHA256_LEN];
+	unsigned char		*data;
+	char			 path[] = "/tmp/entpress-sha-XXXXXX";
+	FILE			*null;
+	uint64_t		 size;
+	size_t			 i, n = 600 * 1024;
+	int			 fd;
+
+	data = xmalloc(n);
+	for (i = 0; i < n; i++)
+		data[i] = (unsigned char)(i * 7 + i / 251);
+	ck_assert_int_ne(fd = mkstemp(path), -1);
+	ck_assert_int_eq(write(fd, data, n), (ssize_t)n);
+	close(fd);
+
+	memset(r, 0, sizeof(r));
+	r[0].start = 0;		r[0].end = 10;
+	r[1].start = 100;	r[1].end = 262144 + 5;
+	r[2].start = 100;	r[2].end = 262144 + 5;
+	r[3].start = 300000;	r[3].end = 300000;
+	r[4].start = 300000;	r[4].end = 600000;
+	r[5].start = 610000;	r[5].end = 700000;
+	ck_assert_int_eq(cred_sha256_file(path, whole, &size, r, 6), 0);
+	ck_assert_uint_eq(size, n);
+	cred_sha256(d, data, n);
+	ck_assert(memcmp(d, whole, sizeof(d)) == 0);
+	for (i = 0; i < 5; i++) {
+		cred_sha256(d, data + r[i].start, r[i].end - r[i].start);
+		ck_assert_msg(memcmp(d, r[i].sha256, sizeof(d)) == 0,
+		    "range %zu", i);
+		ck_assert_int_eq(r[i].complete, 1);
+	}
+	/* Past the end: incomplete, the digest of what there was. */
+	ck_assert_int_eq(r[5].complete, 0);
+	cred_sha256(d, data + 610000, n - 610000);
+	ck_assert(memcmp(d, r[5].sha256, sizeof(d)) == 0);
+
+	/* No ranges, no size: the whole file alone. */
+	ck_assert_int_eq(cred_sha256_file(path, d, NULL, NULL, 0), 0);
+	ck_assert(memcmp(d, whole, sizeof(d)) == 0);
+	unlink(path);
+	free(data);
+
+	ck_assert_ptr_nonnull(null = fopen("/dev/null", "w"));
+	diag_set_stream(null);
+	ck_assert_int_eq(cred_sha256_file(path, d, NULL, NULL, 0), -1);
+	diag_set_stream(NULL);
+	fclose(null);
+}
+END_TEST
+
 /* --- argon2id ------------------------------------------------------- */
 
 START_TEST(test_hash_interactive)
@@ -452,6 +533,11 @@ credentials_suite(void)
 	tcase_add_test(tc, test_code_grouped);
 	tcase_add_test(tc, test_fingerprint);
 	tcase_add_test(tc, test_wipe);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sha256");
+	tcase_add_test(tc, test_sha256_vector);
+	tcase_add_test(tc, test_sha256_file_ranges);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("argon2id");
