@@ -44,9 +44,12 @@
 #define LEDGER_APPID	0x454E5450
 
 /*
- * The current schema, without the meta table (which every version has).
- * Changing it means a new LEDGER_SCHEMA, a migration below, and freezing
- * this text into the migration that creates version 1.
+ * The schema, without the meta table (which every version has): the
+ * version 1 tables, then what each later version changed.  A new ledger
+ * is created by running the same text as a migrated one, so that both
+ * have exactly the same schema (sqlite_master keeps the text of an ALTER
+ * TABLE ADD COLUMN inside the CREATE TABLE).  Changing the schema means a
+ * new LEDGER_SCHEMA, a new SCHEMA_Vn_DELTA and its migration below.
  *
  * The state CHECK spells out its comparisons: SQLite evaluates an IN
  * list of more than two values through a temporary table built for each
@@ -112,13 +115,39 @@
 "	    NEW.run_id);\n" \
 "END;\n"
 
+/*
+ * Version 2: the archive.  runs.inputs keeps the absolute paths of the
+ * run's EXPORT operands, one a line, so that a reissue can read the
+ * export again by itself; letters keeps each letter of a run (its
+ * section, group, delivery way and pages, and the letter it replaces),
+ * so that the loss report needs no export at all.  A letter's accounts
+ * are found through the serial that accounts and revoked keep.
+ * Section and way CHECKs spell out their comparisons, as the state's
+ * does above.
+ */
+#define SCHEMA_V2_DELTA \
+"ALTER TABLE runs ADD COLUMN inputs TEXT;\n" \
+"CREATE TABLE letters (\n" \
+"	serial		TEXT PRIMARY KEY,	-- 2026-0699990Z-000123\n" \
+"	run_id		INTEGER REFERENCES runs(id),\n" \
+"	section		TEXT CHECK (section IS NULL OR section = 'class' OR\n" \
+"			    section = 'staff' OR section = 'mail'),\n" \
+"	group_label	TEXT,			-- 4B, STAFF, MAIL\n" \
+"	way		TEXT CHECK (way IS NULL OR way = 'class' OR\n" \
+"			    way = 'staff' OR way = 'post'),\n" \
+"	first_page	INTEGER,		-- in the print run, from 1\n" \
+"	last_page	INTEGER,\n" \
+"	replaces	TEXT			-- serial of the letter replaced\n" \
+");\n"
+
 static const char schema_create[] =
 	"CREATE TABLE meta (\n"
 	"	name	TEXT PRIMARY KEY,\n"
 	"	value	TEXT NOT NULL\n"
 	") WITHOUT ROWID;\n"
-	"INSERT INTO meta VALUES ('schema_version', '1');\n"
-	SCHEMA_V1_TABLES;
+	"INSERT INTO meta VALUES ('schema_version', '2');\n"
+	SCHEMA_V1_TABLES
+	SCHEMA_V2_DELTA;
 
 /*
  * Version 0 is the layout of the first prototype, never released: runs
@@ -145,9 +174,22 @@ static const char migrate_0_1[] =
 	"DROP TABLE v0_accounts;\n"
 	"DROP TABLE v0_runs;\n";
 
+/*
+ * Version 1 knew the current letter of each account (accounts.serial
+ * and run_id), not its section or pages, nor the letters of revoked
+ * codes: those letters are recorded with what is known, and the report
+ * shows their section as unknown.  Export paths were never kept.
+ */
+static const char migrate_1_2[] =
+	SCHEMA_V2_DELTA
+	"INSERT INTO letters (serial, run_id)\n"
+	"	SELECT serial, min(run_id) FROM accounts\n"
+	"	WHERE serial IS NOT NULL GROUP BY serial;\n";
+
 /* Migration from version i to i + 1, indexed by i. */
 static const char *const migrations[LEDGER_SCHEMA] = {
 	migrate_0_1,			/* 0 -> 1 */
+	migrate_1_2,			/* 1 -> 2 */
 };
 
 enum stmt {
@@ -164,6 +206,10 @@ enum stmt {
 	STMT_RUN_MANIFEST,
 	STMT_RUN_COUNTS,
 	STMT_RUN_REVOKED,
+	STMT_RUN_INPUTS,
+	STMT_RUN_GET,
+	STMT_LETTER_ADD,
+	STMT_ACCT_KEY,
 	STMT__MAX
 };
 
@@ -210,6 +256,16 @@ static const char *const stmt_sql[STMT__MAX] = {
 	"codes_revoked = ?4, states_set = ?5 WHERE id = ?1",
 	/* STMT_RUN_REVOKED */
 	"SELECT count(*) FROM revoked WHERE run_id = ?1",
+	/* STMT_RUN_INPUTS */
+	"UPDATE runs SET inputs = ?2 WHERE id = ?1",
+	/* STMT_RUN_GET */
+	"SELECT date, command, inputs, manifest_sha256 FROM runs WHERE id = ?1",
+	/* STMT_LETTER_ADD */
+	"INSERT INTO letters (serial, run_id, section, group_label, way, "
+	"first_page, last_page, replaces) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* STMT_ACCT_KEY */
+	"SELECT key, profile FROM accounts WHERE login = ?1",
 };
 
 /* A letter serial counter, cached for the length of a run. */
@@ -741,6 +797,94 @@ ledger_run_manifest(struct ledger *l, const char *sha256hex)
 	return step_done(l, s, "recording the manifest");
 }
 
+/* The absolute paths of the run's EXPORT operands, one a line. */
+int
+ledger_run_inputs(struct ledger *l, const char *inputs)
+{
+	sqlite3_stmt	*s;
+
+	if (!run_ok(l))
+		return -1;
+	s = stmt(l, STMT_RUN_INPUTS);
+	sqlite3_bind_int64(s, 1, l->run);
+	bind_text(s, 2, inputs);
+	return step_done(l, s, "recording the inputs");
+}
+
+static char *
+col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*v = sqlite3_column_text(s, i);
+
+	return v != NULL ? xstrdup((const char *)v) : NULL;
+}
+
+/* A past run: 0 and *r filled (free with ledger_run_free), LEDGER_NOTFOUND, -1. */
+int
+ledger_run_get(struct ledger *l, int64_t id, struct ledger_run *r)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	memset(r, 0, sizeof(*r));
+	if (flush(l) == -1)
+		return -1;
+	s = stmt(l, STMT_RUN_GET);
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(s);
+		return LEDGER_NOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		sql_fail(l, "reading a run");
+		sqlite3_reset(s);
+		return -1;
+	}
+	r->id = id;
+	if (col_text(s, 0, r->date, sizeof(r->date)) == -1 ||
+	    col_text(s, 3, r->manifest, sizeof(r->manifest)) == -1) {
+		sqlite3_reset(s);
+		diag_sys(DIAG_BAD_LEDGER, l->path, "run %lld: field too long",
+		    (long long)id);
+		return -1;
+	}
+	r->command = col_dup(s, 1);
+	r->inputs = col_dup(s, 2);
+	sqlite3_reset(s);
+	return 0;
+}
+
+void
+ledger_run_free(struct ledger_run *r)
+{
+	free(r->command);
+	free(r->inputs);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One letter of the open run, once its codes are issued. */
+int
+ledger_letter_add(struct ledger *l, const struct ledger_letter *lt)
+{
+	sqlite3_stmt	*s;
+
+	if (!run_ok(l) || flush(l) == -1)
+		return -1;
+	s = stmt(l, STMT_LETTER_ADD);
+	sqlite3_bind_text(s, 1, lt->serial, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, l->run);
+	bind_text(s, 3, lt->section);
+	bind_text(s, 4, lt->group);
+	bind_text(s, 5, lt->way);
+	if (lt->first_page > 0) {
+		sqlite3_bind_int64(s, 6, lt->first_page);
+		sqlite3_bind_int64(s, 7, lt->last_page);
+	}
+	bind_text(s, 8, lt->replaces);
+	return step_done(l, s, "recording a letter");
+}
+
 /*
  * Write back what the run kept in memory, then commit.  A failed commit
  * rolls back: the caller treats the run as not having happened.
@@ -879,6 +1023,39 @@ lookup(struct ledger *l, enum stmt which, const char *v,
 	if (rc == SQLITE_ROW)
 		rc = row_acct(l, s, a);
 	else if (rc == SQLITE_DONE)
+		rc = LEDGER_NOTFOUND;
+	else
+		rc = sql_fail(l, "looking up an account");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/*
+ * The account key and profile word of a login (a reissue finds the
+ * person in the export by its key): 0, LEDGER_NOTFOUND or -1.
+ */
+int
+ledger_account_key(struct ledger *l, const char *login, struct buf *key,
+    struct buf *profile)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (flush(l) == -1)
+		return -1;
+	s = stmt(l, STMT_ACCT_KEY);
+	sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		buf_reset(key);
+		buf_adds(key, (const char *)sqlite3_column_text(s, 0));
+		if (profile != NULL) {
+			buf_reset(profile);
+			buf_adds(profile, (const char *)sqlite3_column_text(s,
+			    1));
+		}
+		rc = 0;
+	} else if (rc == SQLITE_DONE)
 		rc = LEDGER_NOTFOUND;
 	else
 		rc = sql_fail(l, "looking up an account");
@@ -1322,4 +1499,77 @@ ledger_state_of(void *arg, const struct dir_person *p)
 	if (ledger_lookup(l, l->keybuf.p, &a) != 0)
 		return STATE_INACTIVE;
 	return a.state;
+}
+
+/* --- report ------------------------------------------------------------ */
+
+/*
+ * The codes of each letter, as they stand: a current code (accounts) is
+ * activated, outstanding or expired by its account's state and expiry;
+ * a revoked one was replaced.  Rows per run, section and group, in the
+ * order the run printed them (the letters' row ids).
+ */
+static const char report_sql[] =
+	"WITH cur AS (\n"
+	"  SELECT serial, count(*) AS n,\n"
+	"    sum(state = 'active') AS act,\n"
+	"    sum(state = 'inactive' AND (expires IS NULL OR expires >= ?1))\n"
+	"      AS outst,\n"
+	"    sum(state = 'inactive' AND expires < ?1) AS exp\n"
+	"  FROM accounts WHERE serial IS NOT NULL GROUP BY serial),\n"
+	"rev AS (\n"
+	"  SELECT serial, count(*) AS n FROM revoked\n"
+	"  WHERE serial IS NOT NULL GROUP BY serial)\n"
+	"SELECT l.run_id, r.date, l.section, l.group_label, count(*),\n"
+	"  total(cur.n) + total(rev.n), total(cur.act), total(cur.outst),\n"
+	"  total(cur.exp), total(rev.n)\n"
+	"FROM letters l\n"
+	"  LEFT JOIN cur ON cur.serial = l.serial\n"
+	"  LEFT JOIN rev ON rev.serial = l.serial\n"
+	"  LEFT JOIN runs r ON r.id = l.run_id\n"
+	"GROUP BY l.run_id, l.section, l.group_label\n"
+	"ORDER BY l.run_id, min(l.rowid)";
+
+int
+ledger_report(struct ledger *l, const char *today,
+    struct ledger_report_row **rowsp, size_t *np)
+{
+	struct ledger_report_row	*v = NULL, *r;
+	sqlite3_stmt			*s;
+	size_t				 n = 0, cap = 0;
+	int				 rc;
+
+	*rowsp = NULL;
+	*np = 0;
+	if (flush(l) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(l->db, report_sql, -1, &s, NULL) != SQLITE_OK)
+		return sql_fail(l, "preparing the report");
+	sqlite3_bind_text(s, 1, today, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 64 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		r = &v[n++];
+		memset(r, 0, sizeof(*r));
+		r->run = sqlite3_column_int64(s, 0);
+		(void)col_text(s, 1, r->date, sizeof(r->date));
+		(void)col_text(s, 2, r->section, sizeof(r->section));
+		(void)col_text(s, 3, r->group, sizeof(r->group));
+		r->letters = sqlite3_column_int64(s, 4);
+		r->accounts = (long long)sqlite3_column_double(s, 5);
+		r->activated = (long long)sqlite3_column_double(s, 6);
+		r->outstanding = (long long)sqlite3_column_double(s, 7);
+		r->expired = (long long)sqlite3_column_double(s, 8);
+		r->replaced = (long long)sqlite3_column_double(s, 9);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return sql_fail(l, "reading the report");
+	}
+	*rowsp = v;
+	*np = n;
+	return 0;
 }

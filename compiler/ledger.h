@@ -34,7 +34,9 @@
  *		ledger_account(l, p, &acct);	(LEDGER_CREATED: new login)
  *		ledger_issue(l, &acct, &rng, code, uai, expires, NULL);
  *		... letter, CSV, LDIF with code; cred_wipe(code) ...
- *	outputs written (outw_commit) -> ledger_run_manifest(l, sha256);
+ *		ledger_letter_add(l, &letter);	(serial, section, pages)
+ *	ledger_run_inputs(l, "/abs/export.zip\n...");
+ *	outputs finished (outw_finish) -> ledger_run_manifest(l, sha256);
  *	ledger_run_commit(l), or ledger_run_rollback(l) on any failure;
  *	ledger_close(l);
  */
@@ -49,7 +51,7 @@
 #include "select.h"
 
 #define LEDGER_DEFAULT		"entpress.db"
-#define LEDGER_SCHEMA		1	/* schema version this code writes */
+#define LEDGER_SCHEMA		2	/* schema version this code writes */
 
 /* ledger_open() flags */
 #define LEDGER_CREATE		0x01	/* create the ledger and key if missing */
@@ -95,8 +97,58 @@ int		 ledger_run_begin(struct ledger *, const char *date,
 		    const char *command);
 int64_t		 ledger_run_id(const struct ledger *);
 int		 ledger_run_manifest(struct ledger *, const char *sha256hex);
+int		 ledger_run_inputs(struct ledger *, const char *inputs);
 int		 ledger_run_commit(struct ledger *);
 void		 ledger_run_rollback(struct ledger *);
+
+/* A past run (ledger_run_get: 0, LEDGER_NOTFOUND or -1). */
+struct ledger_run {
+	int64_t		 id;
+	char		 date[LEDGER_DATE_LEN];
+	char		*command;
+	char		*inputs;	/* export paths, one a line; NULL unknown */
+	char		 manifest[65];	/* SHA-256 in hex, "" none */
+};
+
+int		 ledger_run_get(struct ledger *, int64_t, struct ledger_run *);
+void		 ledger_run_free(struct ledger_run *);
+
+/*
+ * The letters of the open run (schema 2), each added once its codes are
+ * issued.  Pages are 0 when the run printed nothing (exports only).
+ */
+struct ledger_letter {
+	const char	*serial;
+	const char	*section;	/* class, staff, mail */
+	const char	*group;		/* 4B, STAFF, MAIL */
+	const char	*way;		/* class, staff, post */
+	uint32_t	 first_page, last_page;
+	const char	*replaces;	/* serial of the letter replaced, or NULL */
+};
+
+int		 ledger_letter_add(struct ledger *, const struct ledger_letter *);
+
+/*
+ * The loss report: per run, section and group, in print order, what
+ * became of the codes of its letters (today judges expiry).  Sections
+ * and groups are "" for letters of a schema 1 run.  The rows are
+ * allocated; free(*rows).
+ */
+struct ledger_report_row {
+	int64_t		 run;
+	char		 date[LEDGER_DATE_LEN];
+	char		 section[8];
+	char		 group[40];
+	long long	 letters;
+	long long	 accounts;	/* codes on those letters */
+	long long	 activated;	/* current code, account active */
+	long long	 outstanding;	/* current code, inactive, not expired */
+	long long	 expired;	/* current code, inactive, past its date */
+	long long	 replaced;	/* revoked by a later code */
+};
+
+int		 ledger_report(struct ledger *, const char *today,
+		    struct ledger_report_row **, size_t *);
 
 /*
  * Accounts.  Lookups work outside a run; ledger_add/_account need one.
@@ -111,6 +163,8 @@ int		 ledger_lookup(struct ledger *, const char *key,
 		    struct ledger_acct *);
 int		 ledger_lookup_login(struct ledger *, const char *login,
 		    struct ledger_acct *);
+int		 ledger_account_key(struct ledger *, const char *login,
+		    struct buf *key, struct buf *profile);
 int		 ledger_add(struct ledger *, const char *key,
 		    const char *origin, const char *profile, const char *base,
 		    struct ledger_acct *);

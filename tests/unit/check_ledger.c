@@ -284,7 +284,7 @@ START_TEST(test_newer_schema)
 	    "WHERE name = 'schema_version'");
 	ck_assert_int_eq(ledger_open(&l, db, 0), -1);
 	ck_assert_ptr_nonnull(strstr(diagcap_text(),
-	    "schema version 99, this entpress knows versions up to 1"));
+	    "schema version 99, this entpress knows versions up to 2"));
 }
 END_TEST
 
@@ -399,7 +399,7 @@ START_TEST(test_migrate_v0)
 
 	ck_assert_int_eq(ledger_open(&l, db, 0), 0);
 	ck_assert_int_eq(raw_int(db, "SELECT value FROM meta WHERE "
-	    "name = 'schema_version'"), 1);
+	    "name = 'schema_version'"), LEDGER_SCHEMA);
 
 	/* The rows survive, with their logins, states and codes. */
 	ck_assert_int_eq(ledger_lookup(l, "aaf:Eleve:100", &a), 0);
@@ -435,6 +435,194 @@ START_TEST(test_migrate_v0)
 	schema_text(other, &fresh);
 	schema_text(db, &migrated);
 	/* (Check cannot print strings this long: no ck_assert_str_eq.) */
+	ck_assert_msg(strcmp(migrated.p, fresh.p) == 0,
+	    "migrated schema differs from a new ledger's");
+	buf_free(&fresh);
+	buf_free(&migrated);
+	ck_assert_str_eq(diagcap_text(), "");
+}
+END_TEST
+
+
+/*
+ * Version 1 as entpress 0.1 wrote it (frozen here: the point is to open
+ * a file made by the old code), with two runs, a household letter, a
+ * revoked code and an account without a code.
+ */
+static const char v1_schema[] =
+	"CREATE TABLE meta (\n"
+	"	name	TEXT PRIMARY KEY,\n"
+	"	value	TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"INSERT INTO meta VALUES ('schema_version', '1');\n"
+	"CREATE TABLE runs (\n"
+	"	id		INTEGER PRIMARY KEY,\n"
+	"	date		TEXT NOT NULL,		-- YYYY-MM-DD of the run\n"
+	"	command		TEXT NOT NULL,		-- command line, no secrets\n"
+	"	manifest_sha256	TEXT,			-- hex, once written\n"
+	"	accounts_new	INTEGER NOT NULL DEFAULT 0,\n"
+	"	codes_issued	INTEGER NOT NULL DEFAULT 0,\n"
+	"	codes_revoked	INTEGER NOT NULL DEFAULT 0,\n"
+	"	states_set	INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE accounts (\n"
+	"	id		INTEGER PRIMARY KEY,\n"
+	"	key		TEXT NOT NULL UNIQUE,	-- aaf:Eleve:4812735, manual:<hex>\n"
+	"	origin		TEXT NOT NULL CHECK (origin IN ('aaf', 'manual')),\n"
+	"	profile		TEXT NOT NULL,\n"
+	"	login		TEXT NOT NULL UNIQUE,\n"
+	"	state		TEXT NOT NULL DEFAULT 'inactive'\n"
+	"			CHECK (state = 'inactive' OR state = 'active' OR\n"
+	"			    state = 'deleted'),\n"
+	"	fp		BLOB CHECK (fp IS NULL OR length(fp) = 32),\n"
+	"	issued		TEXT,			-- date of the current code\n"
+	"	expires		TEXT,\n"
+	"	serial		TEXT,			-- letter of the current code\n"
+	"	run_id		INTEGER REFERENCES runs(id),\n"
+	"	created_run	INTEGER REFERENCES runs(id)\n"
+	");\n"
+	"CREATE UNIQUE INDEX accounts_fp ON accounts(fp) WHERE fp IS NOT NULL;\n"
+	"CREATE TABLE revoked (\n"
+	"	fp		BLOB PRIMARY KEY,	-- keyed fingerprint\n"
+	"	account_id	INTEGER NOT NULL REFERENCES accounts(id),\n"
+	"	issued		TEXT,\n"
+	"	serial		TEXT,\n"
+	"	revoked		TEXT NOT NULL,		-- date it was replaced\n"
+	"	run_id		INTEGER REFERENCES runs(id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX revoked_account ON revoked(account_id);\n"
+	"CREATE TABLE serials (\n"
+	"	year		INTEGER NOT NULL,\n"
+	"	uai		TEXT NOT NULL,\n"
+	"	last		INTEGER NOT NULL,	-- last number handed out\n"
+	"	PRIMARY KEY (year, uai)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TRIGGER accounts_login_fixed BEFORE UPDATE OF login ON accounts\n"
+	"WHEN NEW.login IS NOT OLD.login BEGIN\n"
+	"	SELECT RAISE(ABORT, 'a login never changes');\n"
+	"END;\n"
+	"CREATE TRIGGER accounts_fp_unique BEFORE UPDATE OF fp ON accounts\n"
+	"WHEN NEW.fp IS NOT NULL AND (NEW.fp IS OLD.fp OR\n"
+	"    EXISTS (SELECT 1 FROM revoked WHERE fp = NEW.fp)) BEGIN\n"
+	"	SELECT RAISE(ABORT, 'code already issued');\n"
+	"END;\n"
+	"CREATE TRIGGER accounts_revoke AFTER UPDATE OF fp ON accounts\n"
+	"WHEN OLD.fp IS NOT NULL BEGIN\n"
+	"	INSERT INTO revoked (fp, account_id, issued, serial, revoked, run_id)\n"
+	"	VALUES (OLD.fp, OLD.id, OLD.issued, OLD.serial, NEW.issued,\n"
+	"	    NEW.run_id);\n"
+	"END;\n"
+	"PRAGMA application_id = 1162761296;\n"
+	"INSERT INTO runs (id, date, command) VALUES\n"
+	"    (1, '2025-09-01', 'entpress compile'),\n"
+	"    (2, '2025-10-01', 'entpress compile');\n"
+	"INSERT INTO accounts VALUES (1, 'aaf:Eleve:100', 'aaf', 'student',\n"
+	"    'jean.dupont', 'active', zeroblob(32), '2025-10-01', '2025-10-31',\n"
+	"    '2025-0699990Z-000003', 2, 1);\n"
+	"INSERT INTO accounts VALUES (2, 'aaf:PersRelEleve:200', 'aaf',\n"
+	"    'parent', 'marie.dupont', 'inactive',\n"
+	"    x'0202020202020202020202020202020202020202020202020202020202020202',\n"
+	"    '2025-09-01', '2025-10-01', '2025-0699990Z-000002', 1, 1);\n"
+	"INSERT INTO accounts VALUES (3, 'aaf:PersRelEleve:201', 'aaf',\n"
+	"    'parent', 'paul.dupont', 'inactive',\n"
+	"    x'0303030303030303030303030303030303030303030303030303030303030303',\n"
+	"    '2025-09-01', '2025-10-01', '2025-0699990Z-000002', 1, 1);\n"
+	"INSERT INTO accounts VALUES (4, 'aaf:Eleve:101', 'aaf', 'student',\n"
+	"    'anne.durand', 'inactive', NULL, NULL, NULL, NULL, NULL, 1);\n"
+	"INSERT INTO revoked VALUES\n"
+	"    (x'0101010101010101010101010101010101010101010101010101010101010101',\n"
+	"    1, '2025-09-01', '2025-0699990Z-000001', '2025-10-01', 2);\n"
+	"INSERT INTO serials VALUES (2025, '0699990Z', 3);\n";
+
+START_TEST(test_migrate_v1)
+{
+	struct ledger			*l;
+	struct ledger_acct		 a;
+	struct ledger_run		 r;
+	struct ledger_report_row	*rows;
+	struct ledger_letter		 lt;
+	struct buf			 fresh, migrated;
+	uint8_t				 fp[CRED_FP_LEN];
+	char				 other[310];
+	size_t				 n;
+	int				 fd;
+
+	snprintf(other, sizeof(other), "%s/fresh.db", dir);
+	ck_assert_int_eq(ledger_open(&l, other, LEDGER_CREATE), 0);
+	ledger_close(l);
+
+	raw_exec(db, v1_schema);
+	ck_assert_int_ne(fd = open(keyfile, O_WRONLY | O_CREAT, 0600), -1);
+	ck_assert_int_eq(write(fd, "abcdefghijklmnopqrstuvwxyz012345", 32),
+	    32);
+	close(fd);
+
+	ck_assert_int_eq(ledger_open(&l, db, 0), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT value FROM meta WHERE "
+	    "name = 'schema_version'"), 2);
+
+	/* Accounts, codes and serials as they were. */
+	ck_assert_int_eq(ledger_lookup_login(l, "jean.dupont", &a), 0);
+	ck_assert_int_eq(a.state, STATE_ACTIVE);
+	ck_assert_str_eq(a.serial, "2025-0699990Z-000003");
+	ck_assert_int_eq(a.run, 2);
+
+	/* Runs have no inputs: a reissue must be told the export. */
+	ck_assert_int_eq(ledger_run_get(l, 1, &r), 0);
+	ck_assert_str_eq(r.date, "2025-09-01");
+	ck_assert_str_eq(r.command, "entpress compile");
+	ck_assert_ptr_null(r.inputs);
+	ck_assert_str_eq(r.manifest, "");
+	ledger_run_free(&r);
+	ck_assert_int_eq(ledger_run_get(l, 9, &r), LEDGER_NOTFOUND);
+
+	/*
+	 * The current letters are known, without section; the household's
+	 * serial once.  The revoked code's letter is not (its run is not).
+	 */
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM letters"), 2);
+	ck_assert_int_eq(raw_int(db, "SELECT run_id FROM letters WHERE "
+	    "serial = '2025-0699990Z-000002' AND section IS NULL"), 1);
+	ledger_set_today(l, "2025-10-15");
+	ck_assert_int_eq(ledger_report(l, "2025-10-15", &rows, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(rows[0].run, 1);
+	ck_assert_str_eq(rows[0].section, "");
+	ck_assert_int_eq(rows[0].letters, 1);
+	ck_assert_int_eq(rows[0].accounts, 2);
+	ck_assert_int_eq(rows[0].expired, 2);
+	ck_assert_int_eq(rows[1].run, 2);
+	ck_assert_int_eq(rows[1].activated, 1);
+	free(rows);
+
+	/* The new features work on the migrated ledger. */
+	ck_assert_int_eq(ledger_run_begin(l, "2025-11-02", "reissue"), 0);
+	ck_assert_int_eq(ledger_run_inputs(l, "/srv/export.zip"), 0);
+	ck_assert_int_eq(ledger_lookup_login(l, "marie.dupont", &a), 0);
+	memset(fp, 4, sizeof(fp));
+	ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", "2025-12-02",
+	    NULL), 0);
+	ck_assert_str_eq(a.serial, "2025-0699990Z-000004");
+	memset(&lt, 0, sizeof(lt));
+	lt.serial = a.serial;
+	lt.section = "class";
+	lt.group = "4B";
+	lt.way = "class";
+	lt.first_page = 1;
+	lt.last_page = 2;
+	lt.replaces = "2025-0699990Z-000002";
+	ck_assert_int_eq(ledger_letter_add(l, &lt), 0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ck_assert_int_eq(ledger_run_get(l, 3, &r), 0);
+	ck_assert_str_eq(r.inputs, "/srv/export.zip");
+	ledger_run_free(&r);
+	ledger_close(l);
+	ck_assert_int_eq(raw_int(db, "PRAGMA foreign_key_check"), -1);
+
+	buf_init(&fresh);
+	buf_init(&migrated);
+	schema_text(other, &fresh);
+	schema_text(db, &migrated);
 	ck_assert_msg(strcmp(migrated.p, fresh.p) == 0,
 	    "migrated schema differs from a new ledger's");
 	buf_free(&fresh);
@@ -999,6 +1187,125 @@ START_TEST(test_expired)
 }
 END_TEST
 
+/* One letter of the open run, with the serial of its first account. */
+static void
+letter_add(struct ledger *l, const char *serial, const char *section,
+    const char *group, const char *way, const char *replaces)
+{
+	struct ledger_letter	 lt;
+
+	memset(&lt, 0, sizeof(lt));
+	lt.serial = serial;
+	lt.section = section;
+	lt.group = group;
+	lt.way = way;
+	lt.first_page = 1;
+	lt.last_page = 1;
+	lt.replaces = replaces;
+	ck_assert_int_eq(ledger_letter_add(l, &lt), 0);
+}
+
+/*
+ * The loss report: two class letters, one staff letter and a household
+ * letter for two parents; one student activates, the other loses the
+ * letter and gets a new one; the parents never answer and their codes
+ * expire.
+ */
+START_TEST(test_letters_report)
+{
+	struct ledger			*l;
+	struct ledger_acct		 a, b, t, m, f;
+	struct dir_person		 pa, pb, pt, pm, pf;
+	struct ledger_report_row	*rows;
+	char				 code[CRED_CODE_LEN + 1], old[40];
+	size_t				 n;
+
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "compile"), 0);
+	person(&pa, "1", "Jean", "Dupont");
+	person(&pb, "2", "Anne", "Durand");
+	person(&pt, "3", "Paul", "Prof");
+	pt.cat = CAT_PERSEDUCNAT;
+	pt.profile = PROFILE_TEACHER;
+	person(&pm, "4", "Marie", "Dupont");
+	pm.cat = CAT_PERSRELELEVE;
+	pm.profile = PROFILE_PARENT;
+	person(&pf, "5", "Luc", "Dupont");
+	pf.cat = CAT_PERSRELELEVE;
+	pf.profile = PROFILE_PARENT;
+	ck_assert_int_eq(ledger_account(l, &pa, &a), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_issue(l, &a, NULL, code, "0699990Z",
+	    "2026-10-01", NULL), 0);
+	letter_add(l, a.serial, "class", "4B", "class", NULL);
+	ck_assert_int_eq(ledger_account(l, &pb, &b), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_issue(l, &b, NULL, code, "0699990Z",
+	    "2026-10-01", NULL), 0);
+	letter_add(l, b.serial, "class", "4B", "class", NULL);
+	ck_assert_int_eq(ledger_account(l, &pt, &t), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_issue(l, &t, NULL, code, "0699990Z",
+	    "2026-10-01", NULL), 0);
+	letter_add(l, t.serial, "staff", "STAFF", "staff", NULL);
+	ck_assert_int_eq(ledger_account(l, &pm, &m), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_issue(l, &m, NULL, code, "0699990Z",
+	    "2026-09-15", NULL), 0);
+	ck_assert_int_eq(ledger_account(l, &pf, &f), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_issue(l, &f, NULL, code, "0699990Z",
+	    "2026-09-15", m.serial), 0);
+	letter_add(l, m.serial, "mail", "MAIL", "post", NULL);
+	ck_assert_int_eq(ledger_run_inputs(l, "/a/export.zip\n/a/manual.csv"),
+	    0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+
+	ck_assert_int_eq(ledger_run_begin(l, "2026-09-10", "import"), 0);
+	ck_assert_int_eq(ledger_set_state(l, a.login, STATE_ACTIVE), 0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+
+	ck_assert_int_eq(ledger_run_begin(l, "2026-09-12", "reissue"), 0);
+	snprintf(old, sizeof(old), "%s", b.serial);
+	ck_assert_int_eq(ledger_issue(l, &b, NULL, code, "0699990Z",
+	    "2026-10-12", NULL), 0);
+	letter_add(l, b.serial, "class", "4B", "class", old);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	cred_wipe(code, sizeof(code));
+
+	/* Before the parents' codes expire. */
+	ck_assert_int_eq(ledger_report(l, "2026-09-14", &rows, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(rows[0].run, 1);
+	ck_assert_str_eq(rows[0].date, DATE);
+	ck_assert_str_eq(rows[0].section, "class");
+	ck_assert_str_eq(rows[0].group, "4B");
+	ck_assert_int_eq(rows[0].letters, 2);
+	ck_assert_int_eq(rows[0].accounts, 2);
+	ck_assert_int_eq(rows[0].activated, 1);
+	ck_assert_int_eq(rows[0].outstanding, 0);
+	ck_assert_int_eq(rows[0].replaced, 1);
+	ck_assert_str_eq(rows[1].section, "staff");
+	ck_assert_int_eq(rows[1].outstanding, 1);
+	ck_assert_str_eq(rows[2].section, "mail");
+	ck_assert_str_eq(rows[2].group, "MAIL");
+	ck_assert_int_eq(rows[2].letters, 1);
+	ck_assert_int_eq(rows[2].accounts, 2);
+	ck_assert_int_eq(rows[2].outstanding, 2);
+	ck_assert_int_eq(rows[2].expired, 0);
+	ck_assert_int_eq(rows[3].run, 3);
+	ck_assert_int_eq(rows[3].letters, 1);
+	ck_assert_int_eq(rows[3].outstanding, 1);
+	free(rows);
+
+	/* After. */
+	ck_assert_int_eq(ledger_report(l, "2026-09-16", &rows, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_int_eq(rows[2].outstanding, 0);
+	ck_assert_int_eq(rows[2].expired, 2);
+	free(rows);
+	ledger_close(l);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM letters WHERE "
+	    "replaces IS NOT NULL AND run_id = 3"), 1);
+	ck_assert_str_eq(diagcap_text(), "");
+}
+END_TEST
+
 START_TEST(test_bad_dates)
 {
 	struct ledger		*l;
@@ -1107,6 +1414,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_create_interrupted);
 	tcase_add_test(tc, test_locked);
 	tcase_add_test(tc, test_migrate_v0);
+	tcase_add_test(tc, test_migrate_v1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("logins");
@@ -1129,6 +1437,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_seed_replayed);
 	tcase_add_test(tc, test_states);
 	tcase_add_test(tc, test_expired);
+	tcase_add_test(tc, test_letters_report);
 	tcase_add_test(tc, test_bad_dates);
 	tcase_add_test(tc, test_no_clear_codes);
 	suite_add_tcase(s, tc);
