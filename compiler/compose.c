@@ -782,8 +782,12 @@ fold_marks(struct compose *c)
 	}
 }
 
+/*
+ * The pages a letter is on go back to the caller (the manifest, the
+ * ledger): several letters may share a sheet, and a long one may run on.
+ */
 int
-compose_letter(struct compose *c, const struct compose_letter *cl)
+compose_letter(struct compose *c, struct compose_letter *cl)
 {
 	const struct layout	*lay = c->lay;
 	struct fctx		 x;
@@ -809,6 +813,7 @@ compose_letter(struct compose *c, const struct compose_letter *cl)
 		cut_lines(c);
 	}
 	cell = c->cell++;
+	cl->first_page = c->stats.pages + 1;
 	if (cell == 0 && cells_per_sheet(lay) == 1)
 		fold_marks(c);
 	if (cl->letter->posted && lay->window.present)
@@ -820,6 +825,7 @@ compose_letter(struct compose *c, const struct compose_letter *cl)
 		draw_elem(c, cell, &lay->elems[i], &x, have, label);
 	}
 	c->stats.letters++;
+	cl->last_page = c->stats.pages + 1;
 	if (cells_per_sheet(lay) == 1 || c->cell >= cells_per_sheet(lay))
 		page_close(c);
 	return c->err;

@@ -36,6 +36,8 @@ struct compose_letter {
 	const char			*serial;	/* 2026-0699990Z-000123 */
 	const char			*valid_until;	/* YYYY-MM-DD */
 	const char			*replaces;	/* reissue: old serial */
+	uint32_t			 first_page;	/* out: pages it is on, */
+	uint32_t			 last_page;	/* from 1, blanks counted */
 };
 
 /* The back end: one call per finished page. */
@@ -80,7 +82,7 @@ void	 compose_mark(struct compose *, int level, const char *title);
 int	 compose_separator(struct compose *, enum batch_section,
 	    const struct batch_run *);
 int	 compose_cover(struct compose *, const struct batch_group *);
-int	 compose_letter(struct compose *, const struct compose_letter *);
+int	 compose_letter(struct compose *, struct compose_letter *);
 int	 compose_handover(struct compose *, const struct batch_group *,
 	    char *const *serials);
 int	 compose_deposit(struct compose *, const struct batch_run *);
