@@ -47,6 +47,8 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"test mode: activation codes are predictable, never hand them out",
 	"text does not fit its frame",			/* DIAG_TEXT_OVERFLOW */
 	"no letter to print",				/* DIAG_NOTHING */
+	"account already activated, reissued as asked",	/* DIAG_REISSUE_ACTIVE */
+	"output named in the manifest not found, not checked",
 
 	"generic error",				/* DIAG_ERROR */
 	"malformed XML, rest of the file skipped",	/* DIAG_XML */
@@ -66,6 +68,9 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"ledger unusable",				/* DIAG_BAD_LEDGER */
 	"no such login in the ledger",			/* DIAG_LOGIN_UNKNOWN */
 	"run does not match its manifest",		/* DIAG_VERIFY_MISMATCH */
+	"not an entpress manifest",			/* DIAG_BAD_MANIFEST */
+	"account not in the export, nothing reissued",	/* DIAG_NOT_IN_EXPORT */
+	"export of the run not found, nothing reissued", /* DIAG_NO_EXPORT */
 
 	"generic system error",				/* DIAG_SYSERR */
 	"cannot open",					/* DIAG_SYS_OPEN */

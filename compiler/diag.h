@@ -58,6 +58,8 @@ enum diag_code {
 	DIAG_TEST_MODE,		/* test mode: codes are predictable */
 	DIAG_TEXT_OVERFLOW,	/* text does not fit its frame */
 	DIAG_NOTHING,		/* no letter to print */
+	DIAG_REISSUE_ACTIVE,	/* account already activated, reissued as asked */
+	DIAG_VERIFY_UNCHECKED,	/* output named in the manifest not found, not checked */
 
 	DIAG_ERROR,		/* ===== start of errors ===== */
 	DIAG_XML,		/* malformed XML, rest of the file skipped */
@@ -77,6 +79,9 @@ enum diag_code {
 	DIAG_BAD_LEDGER,	/* ledger unusable */
 	DIAG_LOGIN_UNKNOWN,	/* no such login in the ledger */
 	DIAG_VERIFY_MISMATCH,	/* archived run does not match its manifest */
+	DIAG_BAD_MANIFEST,	/* not an entpress manifest */
+	DIAG_NOT_IN_EXPORT,	/* account not in the export, nothing reissued */
+	DIAG_NO_EXPORT,		/* export of the run not found, nothing reissued */
 
 	DIAG_SYSERR,		/* ===== start of system errors ===== */
 	DIAG_SYS_OPEN,		/* cannot open file */
