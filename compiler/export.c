@@ -439,6 +439,18 @@ export_ldif_write(struct outw *w, const struct export_row *rows, size_t n,
 		ldif_dn_value(&v, r->login);
 		buf_printf(&v, ",%s", base);
 		ldif_attr(w, &line, "dn", v.p);
+		if (o->modify) {
+			/* A reissue: the entry exists, only its code changes. */
+			outw_puts(w, "changetype: modify\n"
+			    "replace: userPassword\n");
+			if (r->code != NULL) {
+				buf_reset(&v);
+				buf_printf(&v, "{ARGON2}%s", hash[k++]);
+				ldif_attr(w, &line, "userPassword", v.p);
+			}
+			outw_puts(w, "-\n");
+			continue;
+		}
 		outw_puts(w, "objectClass: top\n"
 		    "objectClass: person\n"
 		    "objectClass: organizationalPerson\n"

@@ -29,7 +29,9 @@
  * The LDIF (RFC 2849) has one inetOrgPerson entry per account, named
  * uid=LOGIN under a configurable base, with cn, sn, givenName, mail when
  * known and userPassword: {ARGON2}$argon2id$..., the scheme OpenLDAP's
- * argon2 module verifies.  The hashes are computed here, on every core
+ * argon2 module verifies.  A reissue's LDIF (modify) changes entries
+ * that exist instead: changetype: modify, replace: userPassword, so an
+ * import replaces the old code's hash and nothing else.  The hashes are computed here, on every core
  * (cred_hash_many), from the clear codes of the rows.
  *
  * Who wipes what.  The code strings a row points to belong to the
@@ -74,6 +76,7 @@ struct export_ldif_opts {
 	const char		*base;		/* NULL: EXPORT_LDIF_BASE */
 	struct cred_pwlimits	 limits;	/* 0: libsodium's INTERACTIVE */
 	int			 threads;	/* 0: every online core */
+	int			 modify;	/* replace userPassword only */
 };
 
 int		 export_csv_encoding(const char *, enum export_enc *);

@@ -937,6 +937,49 @@ START_TEST(test_ldif_base_and_unsafe)
 }
 END_TEST
 
+/* A reissue's LDIF replaces the password of existing entries. */
+START_TEST(test_ldif_modify)
+{
+	struct export_ldif_opts	 o;
+	struct export_row	 rows[] = {
+		{ "9100007", PROFILE_STUDENT, "Lefèvre", "Zoé", "4B",
+		    "zoe.lefevre", "k7Tm9qRw", "zoe@example.org" },
+		{ "t1", PROFILE_TEACHER, "Prof", "Alice", NULL, "alice.prof",
+		    "abcdefgh", NULL },
+	};
+	char			*path = tmp_path("mod.ldif"), *s, *u, *v;
+	const char		*p;
+	size_t			 len;
+	int			 i;
+
+	fast_limits(&o);
+	o.modify = 1;
+	ck_assert_int_eq(export_ldif(path, rows, 2, &o), 0);
+	s = slurp(path, &len);
+	ck_assert_int_eq(strncmp(s, "version: 1\n\n"
+	    "dn: uid=zoe.lefevre,ou=people,dc=ent,dc=invalid\n"
+	    "changetype: modify\n"
+	    "replace: userPassword\n"
+	    "userPassword: {ARGON2}$argon2id$", 124), 0);
+	ck_assert_ptr_nonnull(strstr(s, "\n-\n\ndn: uid=alice.prof,"));
+	ck_assert_int_eq(strcmp(s + len - 3, "\n-\n"), 0);
+	/* Nothing but the password: no objectClass, cn or mail. */
+	ck_assert_ptr_null(strstr(s, "objectClass"));
+	ck_assert_ptr_null(strstr(s, "\ncn"));
+	ck_assert_ptr_null(strstr(s, "mail"));
+	u = unfold(s);
+	for (p = u, i = 0; i < 2; i++) {
+		v = ldif_value(u, "userPassword", &p);
+		ck_assert_int_eq(cred_verify(v + 8, rows[i].code), 0);
+		ck_assert_ptr_null(strstr(s, rows[i].code));
+		free(v);
+	}
+	free(u);
+	free(s);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_export_unwritable)
 {
 	struct export_row	 row = { "1", PROFILE_STAFF, "A", "B", NULL, "b.a",
@@ -1038,6 +1081,7 @@ export_suite(void)
 	tcase_add_test(tc, test_csv_round_trip);
 	tcase_add_test(tc, test_ldif_entries);
 	tcase_add_test(tc, test_ldif_base_and_unsafe);
+	tcase_add_test(tc, test_ldif_modify);
 	tcase_add_test(tc, test_export_unwritable);
 	tcase_add_test(tc, test_export_two_step);
 	tcase_add_test(tc, test_export_encoding_names);
