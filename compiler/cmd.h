@@ -16,7 +16,14 @@
 #include "export.h"
 #include "select.h"
 
+/* An input file that was read, for the manifest. */
+struct cmd_input {
+	char		*path;		/* as given, or dir/member.xml */
+	const char	*kind;		/* xml, archive, csv */
+};
+
 struct cmd_opts {
+	const char	*command;	/* compile, reissue...: the run record */
 	struct sel_opts	 sel;
 	char		**args;		/* operands (EXPORT...) */
 	int		 nargs;
@@ -46,16 +53,57 @@ struct cmd_opts {
 	int		 seed_set;
 	uint64_t	 seed;		/* --seed N */
 	int		 pdfa;		/* --pdfa */
+
+	/* reissue */
+	char		**exports;	/* --export PATH, repeatable */
+	size_t		 nexports;
+
+	/* Filled by cmd_load: the files read, in operand order. */
+	struct cmd_input *inputs;
+	size_t		 ninputs;
+};
+
+/*
+ * A print run (cmd_compile.c): the batch runs to print, in order, with
+ * the ledger (opened by the caller), layout and school file.  logins
+ * non-NULL makes it a reissue: letters alone, each saying which letter
+ * it replaces, an LDIF of modifications, and the logins as the
+ * manifest's selection.
+ */
+struct batch_run;
+struct layout;
+struct ledger;
+struct school_file;
+
+struct cmd_print {
+	struct ledger		 *l;
+	const struct layout	 *lay;
+	const struct school_file *sf;
+	const char		 *date;
+	struct batch_run	 *runs;
+	size_t			  nruns;
+	unsigned int		  batch;	/* sections printed, 0 all */
+	char *const		 *inputs;	/* EXPORT operands */
+	size_t			  ninputs;
+	char *const		 *logins;	/* reissue */
+	size_t			  nlogins;
 };
 
 void	cmd_opts_init(struct cmd_opts *);
 void	cmd_opts_free(struct cmd_opts *);
 int	cmd_load(struct cmd_opts *, struct directory *);
+int	cmd_load_paths(struct cmd_opts *, char *const *, size_t,
+	    struct directory *);
 int	cmd_check(struct cmd_opts *);
 int	cmd_list(struct cmd_opts *);
 int	cmd_compile(struct cmd_opts *);
 int	cmd_accounts(struct cmd_opts *);
+int	cmd_reissue(struct cmd_opts *);
+int	cmd_verify(struct cmd_opts *);
+int	cmd_report(struct cmd_opts *);
 int	cmd_run_date(const struct cmd_opts *, char[11]);
+int	cmd_print_args(const struct cmd_opts *, char[11]);
+int	cmd_print(struct cmd_opts *, struct cmd_print *);
 void	cmd_add_days(const char *, int, char[11]);
 
 #endif /* ENTPRESS_CMD_H */

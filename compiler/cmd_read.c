@@ -31,7 +31,31 @@ cmd_opts_init(struct cmd_opts *o)
 void
 cmd_opts_free(struct cmd_opts *o)
 {
+	size_t	 i;
+
 	sel_opts_free(&o->sel);
+	for (i = 0; i < o->nexports; i++)
+		free(o->exports[i]);
+	free(o->exports);
+	for (i = 0; i < o->ninputs; i++)
+		free(o->inputs[i].path);
+	free(o->inputs);
+}
+
+/* Remember a file read, once: an archive holds many sources. */
+static void
+input_add(struct cmd_opts *o, const char *path, const char *kind)
+{
+	size_t	 i;
+
+	for (i = 0; i < o->ninputs; i++)
+		if (strcmp(o->inputs[i].path, path) == 0)
+			return;
+	o->inputs = xreallocarray(o->inputs, o->ninputs + 1,
+	    sizeof(*o->inputs));
+	o->inputs[o->ninputs].path = xstrdup(path);
+	o->inputs[o->ninputs].kind = kind;
+	o->ninputs++;
 }
 
 /*
@@ -42,19 +66,39 @@ cmd_opts_free(struct cmd_opts *o)
 int
 cmd_load(struct cmd_opts *o, struct directory *d)
 {
-	struct aaf_set	 set;
-	int		 i;
+	return cmd_load_paths(o, o->args, (size_t)o->nargs, d);
+}
 
-	if (o->nargs == 0) {
+/*
+ * The same for the paths given (a reissue reads the export of the run
+ * that issued a code, or --export).  The files read are listed in
+ * o->inputs, in operand order, for the manifest.
+ */
+int
+cmd_load_paths(struct cmd_opts *o, char *const *paths, size_t n,
+    struct directory *d)
+{
+	struct aaf_set	 set;
+	size_t		 i, k, ncsv;
+
+	if (n == 0) {
 		diag(DIAG_BAD_ARG, NULL, "%s", "no EXPORT given");
 		return -1;
 	}
 	aaf_set_init(&set);
-	for (i = 0; i < o->nargs; i++)
-		aaf_collect(&set, o->args[i]);
+	for (i = 0; i < n; i++) {
+		k = set.n;
+		ncsv = set.ncsv;
+		aaf_collect(&set, paths[i]);
+		for (; k < set.n; k++)
+			input_add(o, set.v[k].path, set.v[k].member != NULL ?
+			    "archive" : "xml");
+		for (; ncsv < set.ncsv; ncsv++)
+			input_add(o, set.csv[ncsv], "csv");
+	}
 	aaf_order(&set);
 	aaf_read(&set, d);
-	for (i = 0; i < (int)set.ncsv; i++)
+	for (i = 0; i < set.ncsv; i++)
 		manual_read(d, set.csv[i]);
 	directory_resolve(d);
 	/* Manual accounts join the resolved AAF schools and classes. */

@@ -117,7 +117,7 @@ usage(FILE *fp)
 "  --layout letter|halfsheet|cards|FILE  --school-info FILE\n"
 "  --ledger DB  --csv FILE  --csv-encoding utf8bom|cp1252\n"
 "  --ldif FILE  --ldif-base DN  --ldif-ops N  --ldif-mem BYTES\n"
-"  --date YYYY-MM-DD  --valid-days N  --pdfa\n"
+"  --manifest FILE  --date YYYY-MM-DD  --valid-days N  --pdfa\n"
 "  --test-mode --seed N (tests only: predictable codes)\n"
 "\n"
 "Other options: -q (no summary), --help, --version.\n"
@@ -354,6 +354,7 @@ main(int argc, char *argv[])
 	}
 
 	cmd_opts_init(&o);
+	o.command = argv[1];
 	optind = 2;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "qo:", long_opts, NULL)) != -1) {
