@@ -210,6 +210,7 @@ enum stmt {
 	STMT_RUN_GET,
 	STMT_LETTER_ADD,
 	STMT_ACCT_KEY,
+	STMT_FP_OF,
 	STMT__MAX
 };
 
@@ -266,6 +267,10 @@ static const char *const stmt_sql[STMT__MAX] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	/* STMT_ACCT_KEY */
 	"SELECT key, profile FROM accounts WHERE login = ?1",
+	/* STMT_FP_OF: a code of this login, current or revoked. */
+	"SELECT 1 FROM accounts WHERE login = ?1 AND fp = ?2 "
+	"UNION ALL SELECT 1 FROM revoked r JOIN accounts a "
+	"ON a.id = r.account_id WHERE a.login = ?1 AND r.fp = ?2 LIMIT 1",
 };
 
 /* A letter serial counter, cached for the length of a run. */
@@ -1059,6 +1064,33 @@ ledger_account_key(struct ledger *l, const char *login, struct buf *key,
 		rc = LEDGER_NOTFOUND;
 	else
 		rc = sql_fail(l, "looking up an account");
+	sqlite3_reset(s);
+	return rc;
+}
+
+/*
+ * Was fp ever a code of login (current or revoked)?  verify --ledger
+ * checks a manifest's fingerprints with it: 0, LEDGER_NOTFOUND or -1.
+ */
+int
+ledger_fp_of(struct ledger *l, const char *login,
+    const uint8_t fp[CRED_FP_LEN])
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (flush(l) == -1)
+		return -1;
+	s = stmt(l, STMT_FP_OF);
+	sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, fp, CRED_FP_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		rc = 0;
+	else if (rc == SQLITE_DONE)
+		rc = LEDGER_NOTFOUND;
+	else
+		rc = sql_fail(l, "looking up a code");
 	sqlite3_reset(s);
 	return rc;
 }

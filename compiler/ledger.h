@@ -165,6 +165,8 @@ int		 ledger_lookup_login(struct ledger *, const char *login,
 		    struct ledger_acct *);
 int		 ledger_account_key(struct ledger *, const char *login,
 		    struct buf *key, struct buf *profile);
+int		 ledger_fp_of(struct ledger *, const char *login,
+		    const uint8_t fp[CRED_FP_LEN]);
 int		 ledger_add(struct ledger *, const char *key,
 		    const char *origin, const char *profile, const char *base,
 		    struct ledger_acct *);

@@ -20,6 +20,7 @@
 #include "export.h"
 #include "diag.h"
 #include "directory.h"
+#include "mem.h"
 #include "select.h"
 
 enum {
@@ -47,6 +48,7 @@ enum {
 	OPT_TEST_MODE,
 	OPT_SEED,
 	OPT_PDFA,
+	OPT_EXPORT,
 	OPT_HELP,
 	OPT_VERSION
 };
@@ -77,6 +79,7 @@ static const struct option long_opts[] = {
 	{ "test-mode",	no_argument,		NULL, OPT_TEST_MODE },
 	{ "seed",	required_argument,	NULL, OPT_SEED },
 	{ "pdfa",	no_argument,		NULL, OPT_PDFA },
+	{ "export",	required_argument,	NULL, OPT_EXPORT },
 	{ "quiet",	no_argument,		NULL, 'q' },
 	{ "help",	no_argument,		NULL, OPT_HELP },
 	{ "version",	no_argument,		NULL, OPT_VERSION },
@@ -91,6 +94,9 @@ static const struct {
 	{ "list",	cmd_list },
 	{ "compile",	cmd_compile },
 	{ "accounts",	cmd_accounts },
+	{ "reissue",	cmd_reissue },
+	{ "verify",	cmd_verify },
+	{ "report",	cmd_report },
 };
 
 static void
@@ -100,6 +106,9 @@ usage(FILE *fp)
 "usage: entpress check   EXPORT...\n"
 "       entpress list    [SELECTION] [--ledger DB] EXPORT...\n"
 "       entpress compile [SELECTION] [OUTPUTS] EXPORT...\n"
+"       entpress reissue --ledger DB [OUTPUTS] [--export PATH] LOGIN...\n"
+"       entpress verify  MANIFEST [RUN.ps|RUN.pdf]\n"
+"       entpress report  --ledger DB [--csv FILE] [--date YYYY-MM-DD]\n"
 "       entpress accounts import --ledger DB FILE.csv\n"
 "\n"
 "EXPORT is an AAF XML file, a directory of them, a .zip or .tar.gz\n"
@@ -128,8 +137,8 @@ usage(FILE *fp)
 static void
 short_usage(void)
 {
-	fputs("usage: entpress check|list|compile|accounts ... "
-	    "(entpress --help)\n", stderr);
+	fputs("usage: entpress check|list|compile|reissue|verify|report|"
+	    "accounts ... (entpress --help)\n", stderr);
 }
 
 static int
@@ -314,6 +323,11 @@ parse_opt(struct cmd_opts *o, int c, const char *arg)
 		return 0;
 	case OPT_PDFA:
 		o->pdfa = 1;
+		return 0;
+	case OPT_EXPORT:
+		o->exports = xreallocarray(o->exports, o->nexports + 1,
+		    sizeof(*o->exports));
+		o->exports[o->nexports++] = xstrdup(arg);
 		return 0;
 	case 'q':
 		o->quiet = 1;
