@@ -2,8 +2,9 @@
 # Install what entpress needs to build and test on Debian 12 (bookworm):
 # compilers and autotools, the libraries it links, and the tools the tests
 # use (Ghostscript, qpdf, poppler, xmllint, the URW fonts; slapd, whose
-# package carries the argon2 module, and ldap-utils for tests/ldap).  Runs
-# apt-get as root, or through sudo when started by another user.
+# package carries the argon2 module, and ldap-utils for tests/ldap; the
+# sqlite3 shell, with which tests/print/reissue.sh looks into the ledger).
+# Runs apt-get as root, or through sudo when started by another user.
 set -e
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=
@@ -21,6 +22,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	libjansson-dev \
 	check libarchive-tools \
 	ghostscript fonts-urw-base35 qpdf poppler-utils libxml2-utils \
-	slapd ldap-utils \
+	slapd ldap-utils sqlite3 \
 	>/dev/null
 echo "install-deps: done"
