@@ -185,37 +185,48 @@ command_line(const struct cmd_opts *o)
 	return b.p;
 }
 
-/* Codes of the run, 9 bytes each, in one buffer that is wiped. */
+/*
+ * Codes of the run, 9 bytes each, in blocks that are wiped.  A code's
+ * address is kept by the letter and by the CSV and LDIF rows until the
+ * end of the run, so it never moves: a full block is followed by a new
+ * one, never copied (a run past 1,024 codes used to read the CSV's codes
+ * from a buffer already freed).
+ */
+#define CODEBLOCK	1024
+
+struct codeblock {
+	struct codeblock	*next;
+	char			 v[CODEBLOCK * (CRED_CODE_LEN + 1)];
+};
+
 struct codebuf {
-	char	*v;
-	size_t	 n, cap;
+	struct codeblock	*head;		/* newest first */
+	size_t			 used;		/* codes in head */
 };
 
 static char *
 codebuf_new(struct codebuf *cb)
 {
-	char	*nv;
+	struct codeblock	*b;
 
-	if (cb->n == cb->cap) {
-		/* Grow by copying, so no old copy is left unwiped by realloc. */
-		cb->cap = cb->cap == 0 ? 1024 : cb->cap * 2;
-		nv = xcalloc(cb->cap, CRED_CODE_LEN + 1);
-		if (cb->v != NULL) {
-			memcpy(nv, cb->v, cb->n * (CRED_CODE_LEN + 1));
-			cred_wipe(cb->v, cb->n * (CRED_CODE_LEN + 1));
-			free(cb->v);
-		}
-		cb->v = nv;
+	if (cb->head == NULL || cb->used == CODEBLOCK) {
+		b = xcalloc(1, sizeof(*b));
+		b->next = cb->head;
+		cb->head = b;
+		cb->used = 0;
 	}
-	return cb->v + (cb->n++) * (CRED_CODE_LEN + 1);
+	return cb->head->v + (cb->used++) * (CRED_CODE_LEN + 1);
 }
 
 static void
 codebuf_wipe(struct codebuf *cb)
 {
-	if (cb->v != NULL) {
-		cred_wipe(cb->v, cb->cap * (CRED_CODE_LEN + 1));
-		free(cb->v);
+	struct codeblock	*b;
+
+	while ((b = cb->head) != NULL) {
+		cb->head = b->next;
+		cred_wipe(b->v, sizeof(b->v));
+		free(b);
 	}
 	memset(cb, 0, sizeof(*cb));
 }

@@ -14,6 +14,8 @@
 # 4. No code of the CSV is in the manifest, plain or grouped.
 # 5. The ledger recorded the manifest's SHA-256; a manifest edited by
 #    hand fails verify --ledger.
+# 6. A run of more than 1,024 codes (the code buffer's first block):
+#    every code of the CSV is a code, each once, and verify passes.
 set -u
 : "${top_srcdir:=.}"
 : "${ENTPRESS:=$top_srcdir/compiler/entpress}"
@@ -136,4 +138,28 @@ rc=$?
 [ $rc = 2 ] && grep -q "ERROR: not an entpress manifest" "$a/v6.err" &&
     ok=ok || ok=no
 t $ok "verify of a CSV: not an entpress manifest (exit $rc)"
+
+# 6. Past the first block of codes.
+: "${top_builddir:=$top_srcdir}"
+gen=$top_builddir/fixtures/gen-academy
+if [ -x "$gen" ]; then
+	mkdir "$work/big"
+	"$gen" 1100 "$work/big/export" >/dev/null 2>&1
+	ep "$work/big" compile --test-mode --seed 3 --date 2026-09-01 \
+	    --ledger entpress.db -o run.ps --csv run.csv --manifest run.json \
+	    --profile student export >/dev/null 2>&1
+	rc=$?
+	sed '1d; s/\r$//' "$work/big/run.csv" | cut -d';' -f7 >"$work/big/codes"
+	n=$(grep -c . "$work/big/codes")
+	good=$(grep -c '^[abcdefghjkmnpqrstwxyzABCDEFGHJKLMNPQRSTWXYZ2-9]\{8\}$' \
+	    "$work/big/codes")
+	uniq=$(sort -u "$work/big/codes" | grep -c .)
+	[ $rc -le 1 ] && [ "$n" -gt 1024 ] && [ "$good" = "$n" ] &&
+	    [ "$uniq" = "$n" ] && ok=ok || ok=no
+	t $ok "$n codes in one run: every CSV code valid and unique (exit $rc)"
+	ep "$work/big" verify run.json >/dev/null 2>&1 && ok=ok || ok=no
+	t $ok "verify of the $n-letter run"
+else
+	echo "SKIP: no fixtures/gen-academy"
+fi
 exit $fail
