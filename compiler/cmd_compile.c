@@ -16,10 +16,10 @@
  * read back from the finished temporary files; its own SHA-256 goes
  * into the ledger in the same transaction as the codes.
  *
- * Codes exist in clear only in one buffer of this run, from the moment
- * they are drawn to the moment the CSV and LDIF are written; the buffer
- * is wiped (cred_wipe) before it is freed, and core dumps are turned off
- * while it exists.
+ * Codes exist in clear only in the code blocks of this run, from the
+ * moment they are drawn to the moment the CSV and LDIF are written; the
+ * blocks are wiped (cred_wipe) before they are freed, and core dumps
+ * are turned off while they exist.
  */
 #include "config.h"
 
@@ -71,8 +71,10 @@ struct backend {
 
 /*
  * Every page to every output, noting where its bytes start and end in
- * each: a letter's byte range is from the start of its first page to
- * the end of its last (the writer's count, nothing else is in between).
+ * each (the writer's count): a letter's byte range is from the start of
+ * its first page to the end of its last.  The back ends write nothing
+ * between pages; the PostScript prolog goes out with the first page and
+ * so counts in its range.
  */
 static int
 emit_page(void *arg, const struct pg_page *p)
