@@ -92,6 +92,9 @@ struct cmd_print {
 void	cmd_opts_init(struct cmd_opts *);
 void	cmd_opts_free(struct cmd_opts *);
 int	cmd_load(struct cmd_opts *, struct directory *);
+struct ledger;
+int	cmd_ledger_mode_ok(const struct cmd_opts *, const struct ledger *,
+	    const char *);
 int	cmd_load_paths(struct cmd_opts *, char *const *, size_t,
 	    struct directory *);
 int	cmd_check(struct cmd_opts *);

@@ -440,7 +440,8 @@ cmd_reissue(struct cmd_opts *o)
 	if (rc == LEDGER_NOTFOUND)
 		diag_sys(DIAG_BAD_LEDGER, o->ledger != NULL ? o->ledger :
 		    LEDGER_DEFAULT, "%s", "no such ledger");
-	if (rc != 0)
+	if (rc != 0 || cmd_ledger_mode_ok(o, l, o->ledger != NULL ?
+	    o->ledger : LEDGER_DEFAULT) != 0)
 		goto out;
 	ledger_set_today(l, date);
 

@@ -1069,8 +1069,10 @@ cmd_compile(struct cmd_opts *o)
 		goto out;
 	if (cmd_load(o, &d) != 0)
 		goto out;
-	if (ledger_open(&l, o->ledger != NULL ? o->ledger : LEDGER_DEFAULT,
-	    LEDGER_CREATE) != 0)
+	if (ledger_open_test(&l, o->ledger != NULL ? o->ledger :
+	    LEDGER_DEFAULT, LEDGER_CREATE, o->test_mode ? &o->seed : NULL) != 0 ||
+	    cmd_ledger_mode_ok(o, l, o->ledger != NULL ? o->ledger :
+	    LEDGER_DEFAULT) != 0)
 		goto out;
 	ledger_set_today(l, date);
 	o->sel.state_of = ledger_state_of;

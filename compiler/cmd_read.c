@@ -28,6 +28,28 @@ cmd_opts_init(struct cmd_opts *o)
 	o->valid_days = 30;
 }
 
+/*
+ * Test runs and real runs never share a ledger: a test ledger's key is
+ * derived from the seed, and test codes are predictable.
+ */
+int
+cmd_ledger_mode_ok(const struct cmd_opts *o, const struct ledger *l,
+    const char *path)
+{
+	if (o->test_mode && !ledger_is_test(l)) {
+		diag_sys(DIAG_BAD_LEDGER, path, "%s", "this ledger holds real "
+		    "letters: --test-mode needs a ledger of its own");
+		return -1;
+	}
+	if (!o->test_mode && ledger_is_test(l)) {
+		diag_sys(DIAG_BAD_LEDGER, path, "%s", "this ledger was created "
+		    "by --test-mode, its key and codes are predictable: use "
+		    "a new ledger for real letters");
+		return -1;
+	}
+	return 0;
+}
+
 void
 cmd_opts_free(struct cmd_opts *o)
 {

@@ -180,6 +180,24 @@ cred_key_new(uint8_t key[CRED_KEY_LEN])
 	crypto_generichash_keygen(key);
 }
 
+/*
+ * The key of a ledger created in test mode: derived from the seed, so
+ * that two fresh test runs give byte-identical manifests.  Such a ledger
+ * is marked and never takes a real run (ledger.c, cmd_compile.c).
+ */
+void
+cred_key_test(uint8_t key[CRED_KEY_LEN], uint64_t seed)
+{
+	static const char	 label[] = "entpress test ledger key";
+	uint8_t			 in[sizeof(label) + 8];
+	int			 i;
+
+	memcpy(in, label, sizeof(label));
+	for (i = 0; i < 8; i++)
+		in[sizeof(label) + i] = (uint8_t)(seed >> (8 * i));
+	crypto_generichash(key, CRED_KEY_LEN, in, sizeof(in), NULL, 0);
+}
+
 void
 cred_fingerprint(uint8_t out[CRED_FP_LEN], const uint8_t key[CRED_KEY_LEN],
     const char *code)

@@ -66,6 +66,7 @@ void	 cred_code_grouped(const char *code, char out[CRED_CODE_LEN + 2]);
 
 /* The ledger's secret key, and the keyed fingerprint of a code. */
 void	 cred_key_new(uint8_t key[CRED_KEY_LEN]);
+void	 cred_key_test(uint8_t key[CRED_KEY_LEN], uint64_t seed);
 void	 cred_fingerprint(uint8_t out[CRED_FP_LEN],
 	    const uint8_t key[CRED_KEY_LEN], const char *code);
 void	 cred_fp_hex(const uint8_t fp[CRED_FP_LEN], char out[2 * CRED_FP_LEN + 1]);

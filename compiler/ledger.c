@@ -281,6 +281,7 @@ struct serial_ctr {
 };
 
 struct ledger {
+	int			 test;		/* created in test mode */
 	sqlite3			*db;
 	char			*path;
 	char			*keypath;
@@ -449,7 +450,7 @@ state_from_name(const char *s)
  * and creating the file ourselves is the only way to choose its mode.
  */
 static int
-create_files(const char *path, const char *keypath)
+create_files(const char *path, const char *keypath, const uint64_t *seed)
 {
 	uint8_t	 key[CRED_KEY_LEN];
 	ssize_t	 n;
@@ -477,7 +478,10 @@ create_files(const char *path, const char *keypath)
 		return -1;
 	}
 	(void)fchmod(kfd, 0600);
-	cred_key_new(key);
+	if (seed != NULL)
+		cred_key_test(key, *seed);
+	else
+		cred_key_new(key);
 	do
 		n = write(kfd, key, sizeof(key));
 	while (n == -1 && errno == EINTR);
@@ -624,9 +628,23 @@ fail:
 int
 ledger_open(struct ledger **lp, const char *path, int flags)
 {
+	return ledger_open_test(lp, path, flags, NULL);
+}
+
+/*
+ * Open or create a ledger.  With a seed (test mode), a ledger created
+ * here gets a key derived from it and is marked as a test ledger; a
+ * test ledger never takes real letters, nor a real ledger test ones
+ * (ledger_is_test() lets the commands refuse).
+ */
+int
+ledger_open_test(struct ledger **lp, const char *path, int flags,
+    const uint64_t *seed)
+{
 	struct ledger	*l;
 	struct stat	 st;
-	int		 i;
+	sqlite3_int64	 v;
+	int		 i, created = 0;
 
 	*lp = NULL;
 	if (path == NULL)
@@ -650,13 +668,16 @@ ledger_open(struct ledger **lp, const char *path, int flags)
 			ledger_close(l);
 			return LEDGER_NOTFOUND;
 		}
-		if (create_files(path, l->keypath) == -1)
+		if (create_files(path, l->keypath, seed) == -1)
 			goto fail;
+		created = 1;
 	} else if (st.st_size == 0 && (flags & LEDGER_CREATE) &&
 	    access(l->keypath, F_OK) == -1 && errno == ENOENT) {
 		/* A creation killed before its key: nothing lost, redo it. */
-		if (unlink(path) == -1 || create_files(path, l->keypath) == -1)
+		if (unlink(path) == -1 ||
+		    create_files(path, l->keypath, seed) == -1)
 			goto fail;
+		created = 1;
 	}
 	if (read_key(l) == -1)
 		goto fail;
@@ -680,6 +701,11 @@ ledger_open(struct ledger **lp, const char *path, int flags)
 		goto fail;
 	if (ledger_schema(l) == -1)
 		goto fail;
+	if (created && seed != NULL && exec(l, "INSERT OR REPLACE INTO meta "
+	    "VALUES ('test_key', '1')", "marking a test ledger") == -1)
+		goto fail;
+	l->test = query_int(l, "SELECT 1 FROM meta WHERE name = 'test_key'",
+	    &v) == 0;
 	for (i = 0; i < STMT__MAX; i++)
 		if (sqlite3_prepare_v3(l->db, stmt_sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &l->stmt[i], NULL) !=
@@ -711,6 +737,13 @@ run_end(struct ledger *l)
 	l->loaded = 0;
 	l->pend.on = 0;
 	arena_free(&l->arena);
+}
+
+/* Was this ledger created in test mode (predictable key and codes)? */
+int
+ledger_is_test(const struct ledger *l)
+{
+	return l->test;
 }
 
 void

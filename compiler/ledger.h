@@ -88,6 +88,9 @@ struct ledger_acct {
  * migrated.  ledger_close() rolls back a run left open.
  */
 int		 ledger_open(struct ledger **, const char *path, int flags);
+int		 ledger_open_test(struct ledger **, const char *path, int flags,
+		    const uint64_t *seed);
+int		 ledger_is_test(const struct ledger *);
 void		 ledger_close(struct ledger *);
 const uint8_t	*ledger_fpkey(const struct ledger *);	/* for the manifest */
 void		 ledger_set_today(struct ledger *, const char *date);

@@ -90,4 +90,21 @@ ni=$(ep list --ledger "$db" $sel 2>/dev/null | sed 1d | grep -c .)
 t $ok "accounts import: 5 active, 21 still inactive (exit $rc)"
 grep -q "5 active, 21 inactive, 0 unknown" "$work/err5" && ok=ok || ok=no
 t $ok "accounts import says what it did"
+
+# 6. Test runs and real runs never share a ledger.
+ep compile --date 2026-09-01 --ledger "$db" --csv "$work/real.csv" $sel \
+    2>"$work/err6"
+rc=$?
+[ $rc = 2 ] && grep -q "created by --test-mode" "$work/err6" &&
+    [ ! -e "$work/real.csv" ] && ok=ok || ok=no
+t $ok "a test ledger takes no real run (exit $rc)"
+ep compile --date 2026-09-01 --ledger "$work/real.db" --csv "$work/r.csv" \
+    $sel 2>/dev/null
+ep compile --test-mode --seed 1 --date 2026-09-01 --ledger "$work/real.db" \
+    --csv "$work/t.csv" --class 4A --profile student fixtures/demo \
+    2>"$work/err7"
+rc=$?
+[ $rc = 2 ] && grep -q "holds real letters" "$work/err7" &&
+    [ ! -e "$work/t.csv" ] && ok=ok || ok=no
+t $ok "a real ledger takes no test run (exit $rc)"
 exit $fail
