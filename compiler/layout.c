@@ -326,15 +326,15 @@ read_whole(struct ld *ld, const char *path, struct buf *b)
 
 /* The line of the DOCTYPE in the raw bytes, for the message. */
 static unsigned int
-doctype_line(const struct buf *b)
+doctype_line(const char *buf, size_t len)
 {
 	const char	*p, *end;
 	unsigned int	 line = 1;
 
-	if (b->p == NULL)
+	if (buf == NULL)
 		return 0;
-	end = b->p + b->len;
-	for (p = b->p; p + 9 <= end; p++) {
+	end = buf + len;
+	for (p = buf; p + 9 <= end; p++) {
 		if (*p == '\n')
 			line++;
 		else if (memcmp(p, "<!DOCTYPE", 9) == 0)
@@ -344,10 +344,43 @@ doctype_line(const struct buf *b)
 }
 
 /*
- * Parse path into a tree, or NULL after saying why.  The bytes are read
- * here and handed to libxml2 from memory, so that libxml2 itself opens
- * nothing: the entity loader that refuses everything stays in force.
+ * Parse len bytes named name into a tree, or NULL after saying why.
+ * libxml2 only ever sees bytes from memory, so it opens nothing itself:
+ * the entity loader that refuses everything stays in force.
  */
+static xmlDocPtr
+ld_parse_mem(struct ld *ld, const char *name, const char *buf, size_t len)
+{
+	xmlDocPtr	 doc;
+
+	if (len > MAX_FILE) {
+		ld_err(ld, 0, "file larger than %d bytes", MAX_FILE);
+		return NULL;
+	}
+	xmlSetExternalEntityLoader(no_external);
+	xmlSetStructuredErrorFunc(ld, ld_xml_error);
+	doc = xmlReadMemory(buf != NULL ? buf : "", (int)len, name, NULL,
+	    LAY_XML_OPTIONS);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (doc != NULL && ld->nerr > 0) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (doc == NULL) {
+		if (ld->nerr == 0)
+			ld_err(ld, 0, "%s", "not an XML document");
+		return NULL;
+	}
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		ld_err(ld, doctype_line(buf, len), "%s",
+		    "DOCTYPE not allowed (no DTD and no entity is ever read)");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
+/* The same for a file, read here whole. */
 static xmlDocPtr
 ld_parse(struct ld *ld, const char *path)
 {
@@ -359,27 +392,7 @@ ld_parse(struct ld *ld, const char *path)
 		buf_free(&b);
 		return NULL;
 	}
-	xmlSetExternalEntityLoader(no_external);
-	xmlSetStructuredErrorFunc(ld, ld_xml_error);
-	doc = xmlReadMemory(b.p != NULL ? b.p : "", (int)b.len, path, NULL,
-	    LAY_XML_OPTIONS);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (doc != NULL && ld->nerr > 0) {
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	if (doc == NULL) {
-		if (ld->nerr == 0)
-			ld_err(ld, 0, "%s", "not an XML document");
-		buf_free(&b);
-		return NULL;
-	}
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		ld_err(ld, doctype_line(&b), "%s",
-		    "DOCTYPE not allowed (no DTD and no entity is ever read)");
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
+	doc = ld_parse_mem(ld, path, b.p, b.len);
 	buf_free(&b);
 	return doc;
 }
@@ -1210,12 +1223,45 @@ good_name(const char *s)
 	return 1;
 }
 
-struct layout *
-layout_load(const char *name_or_path)
+/*
+ * Parse, validate and build a layout from its bytes; path names it in
+ * messages and is kept in lay->path.
+ */
+static struct layout *
+layout_build(const char *path, const char *buf, size_t len)
 {
 	struct layout	*lay;
 	struct ld	 ld;
 	xmlDocPtr	 doc;
+
+	xmlInitParser();
+	lay = xcalloc(1, sizeof(*lay));
+	arena_init(&lay->arena);
+	lay->path = arena_strdup(&lay->arena, path);
+	ld_init(&ld, lay->path, DIAG_BAD_LAYOUT);
+	if ((doc = ld_parse_mem(&ld, lay->path, buf, len)) != NULL) {
+		if (ld_validate(&ld, doc, "layout.rng") == 0)
+			read_layout(&ld, lay, xmlDocGetRootElement(doc));
+		xmlFreeDoc(doc);
+	} else
+		ld.nerr++;
+	if (lay->name == NULL)
+		lay->name = arena_strdup(&lay->arena, "");
+	if (ld.nerr > 0) {
+		ld_free(&ld);
+		layout_free(lay);
+		return NULL;
+	}
+	ld_free(&ld);
+	return lay;
+}
+
+struct layout *
+layout_load(const char *name_or_path)
+{
+	struct layout	*lay = NULL;
+	struct ld	 ld;
+	struct buf	 b;
 	char		*path = NULL, *file;
 	size_t		 len;
 
@@ -1241,27 +1287,24 @@ layout_load(const char *name_or_path)
 			return NULL;
 	}
 
-	xmlInitParser();
-	lay = xcalloc(1, sizeof(*lay));
-	arena_init(&lay->arena);
-	lay->path = arena_strdup(&lay->arena, path);
-	free(path);
-	ld_init(&ld, lay->path, DIAG_BAD_LAYOUT);
-	if ((doc = ld_parse(&ld, lay->path)) != NULL) {
-		if (ld_validate(&ld, doc, "layout.rng") == 0)
-			read_layout(&ld, lay, xmlDocGetRootElement(doc));
-		xmlFreeDoc(doc);
-	} else
-		ld.nerr++;
-	if (lay->name == NULL)
-		lay->name = arena_strdup(&lay->arena, "");
-	if (ld.nerr > 0) {
-		ld_free(&ld);
-		layout_free(lay);
-		return NULL;
-	}
+	ld_init(&ld, path, DIAG_BAD_LAYOUT);
+	buf_init(&b);
+	if (read_whole(&ld, path, &b) == 0)
+		lay = layout_build(path, b.p, b.len);
+	buf_free(&b);
 	ld_free(&ld);
+	free(path);
 	return lay;
+}
+
+/*
+ * A layout held in memory, named name in messages: the fuzzer's way in,
+ * with exactly the checks of a layout file.
+ */
+struct layout *
+layout_load_memory(const char *name, const char *buf, size_t len)
+{
+	return layout_build(name, buf, len);
 }
 
 void
@@ -1320,22 +1363,14 @@ read_school(struct ld *ld, xmlNodePtr n, struct school_info *s)
 		    "return-address");
 }
 
-int
-school_file_load(struct school_file *sf, const char *path)
+/* Validate and read a parsed school file; the tree is freed here. */
+static int
+school_file_build(struct ld *ld, struct school_file *sf, xmlDocPtr doc)
 {
-	struct ld	 ld;
-	xmlDocPtr	 doc;
 	xmlNodePtr	 root, n;
 	size_t		 k, i;
 
-	memset(sf, 0, sizeof(*sf));
-	xmlInitParser();
-	ld_init(&ld, path, DIAG_BAD_SCHOOLFILE);
-	if ((doc = ld_parse(&ld, path)) == NULL) {
-		ld_free(&ld);
-		return -1;
-	}
-	if (ld_validate(&ld, doc, "school.rng") == 0) {
+	if (ld_validate(ld, doc, "school.rng") == 0) {
 		root = xmlDocGetRootElement(doc);
 		k = 0;
 		for (n = root->children; n != NULL; n = n->next)
@@ -1345,22 +1380,61 @@ school_file_load(struct school_file *sf, const char *path)
 		for (n = root->children; n != NULL; n = n->next) {
 			if (!is_elem(n, SCHOOL_NS, "school"))
 				continue;
-			read_school(&ld, n, &sf->v[sf->n]);
+			read_school(ld, n, &sf->v[sf->n]);
 			for (i = 0; i < sf->n; i++)
 				if (strcasecmp(sf->v[i].uai,
 				    sf->v[sf->n].uai) == 0)
-					ld_err(&ld, node_line(n), "school %s "
+					ld_err(ld, node_line(n), "school %s "
 					    "described twice", sf->v[i].uai);
 			sf->n++;
 		}
 	}
 	xmlFreeDoc(doc);
-	ld_free(&ld);
-	if (ld.nerr > 0) {
+	if (ld->nerr > 0) {
 		school_file_free(sf);
 		return -1;
 	}
 	return 0;
+}
+
+int
+school_file_load(struct school_file *sf, const char *path)
+{
+	struct ld	 ld;
+	xmlDocPtr	 doc;
+	int		 ret;
+
+	memset(sf, 0, sizeof(*sf));
+	xmlInitParser();
+	ld_init(&ld, path, DIAG_BAD_SCHOOLFILE);
+	if ((doc = ld_parse(&ld, path)) == NULL) {
+		ld_free(&ld);
+		return -1;
+	}
+	ret = school_file_build(&ld, sf, doc);
+	ld_free(&ld);
+	return ret;
+}
+
+/* A school file held in memory, named name in messages (the fuzzer). */
+int
+school_file_load_memory(struct school_file *sf, const char *name,
+    const char *buf, size_t len)
+{
+	struct ld	 ld;
+	xmlDocPtr	 doc;
+	int		 ret;
+
+	memset(sf, 0, sizeof(*sf));
+	xmlInitParser();
+	ld_init(&ld, name, DIAG_BAD_SCHOOLFILE);
+	if ((doc = ld_parse_mem(&ld, name, buf, len)) == NULL) {
+		ld_free(&ld);
+		return -1;
+	}
+	ret = school_file_build(&ld, sf, doc);
+	ld_free(&ld);
+	return ret;
 }
 
 void

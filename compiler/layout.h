@@ -173,6 +173,15 @@ struct school_file {
 struct layout	*layout_load(const char *name_or_path);
 void		 layout_free(struct layout *);
 int		 school_file_load(struct school_file *, const char *path);
+
+/*
+ * The same from bytes in memory, named name in messages, with every
+ * check of a file (the fuzzers' way in).
+ */
+struct layout	*layout_load_memory(const char *name, const char *buf,
+		    size_t len);
+int		 school_file_load_memory(struct school_file *,
+		    const char *name, const char *buf, size_t len);
 void		 school_file_free(struct school_file *);
 const struct school_info *school_file_find(const struct school_file *,
 		    const char *uai);
