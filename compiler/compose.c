@@ -896,6 +896,14 @@ school_label(const struct compose *c, const struct dir_school *s,
 	else if (s != NULL)
 		buf_printf(b, "%s (%s)", nz(s->name != NULL ? s->name : s->id),
 		    s->uai != NULL ? s->uai : s->id);
+	else
+		/*
+		 * Staff whose functions and attachment name no school of the
+		 * export still teach its classes: their group has no school,
+		 * and the sheet says so rather than print nothing (b->p would
+		 * be NULL).
+		 */
+		buf_adds(b, "Établissement non indiqué dans l'export");
 	return b->p;
 }
 
