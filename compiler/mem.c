@@ -359,12 +359,16 @@ buf_free(struct buf *b)
 	buf_init(b);
 }
 
+/*
+ * Empty the buffer, leaving an empty string: callers print b->p right
+ * after filling it, and a fill that added nothing (a field with no
+ * value, a person with no school) must not hand them NULL.
+ */
 void
 buf_reset(struct buf *b)
 {
 	b->len = 0;
-	if (b->p != NULL)
-		b->p[0] = '\0';
+	buf_grow(b, 0);
 }
 
 /* Make room for n more bytes plus the terminating NUL. */
