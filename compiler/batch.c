@@ -950,7 +950,9 @@ households(struct ctx *c, const struct selection *sel)
 				ch[nch++] = key_of(c, st);
 			}
 		}
-		qsort(ch, nch, sizeof(*ch), child_cmp);
+		/* A guardian may have no child left (a manual parent). */
+		if (nch > 1)
+			qsort(ch, nch, sizeof(*ch), child_cmp);
 
 		/* Guardians in the order of the first child's links. */
 		ng = start[h + 1] - start[h];
