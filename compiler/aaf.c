@@ -650,23 +650,40 @@ out:
 #define AAF_XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_BIG_LINES | \
 			 XML_PARSE_COMPACT | XML_PARSE_NOCDATA)
 
-static int
-read_xr(struct directory *d, const char *name, xmlTextReaderPtr xr, int delta)
+/*
+ * Start reading one source.  libxml2 reports some errors before there is
+ * a reader to attach a handler to (the encoding detected in the first
+ * bytes, a conversion that fails in the first block): those go to the
+ * global handler, which would print them raw on the standard error.  It
+ * is pointed at this source until read_xr() is done with it.
+ */
+static void
+rd_begin(struct reader *rd, struct directory *d, const char *name, int delta)
 {
-	struct reader	 rd;
+	memset(rd, 0, sizeof(*rd));
+	rd->dir = d;
+	rd->name = name;
+	rd->delta = delta;
+	xmlSetStructuredErrorFunc(rd, xml_error);
+}
+
+static int
+read_xr(struct reader *rd, xmlTextReaderPtr xr)
+{
 	int		 ret;
 
 	if (xr == NULL) {
-		diag_sys(DIAG_SYS_OPEN, name, "%s", "cannot start XML reader");
+		xmlSetStructuredErrorFunc(NULL, NULL);
+		if (rd->fatal)
+			return -1;	/* already said why */
+		diag_sys(DIAG_SYS_OPEN, rd->name, "%s",
+		    "cannot start XML reader");
 		return -1;
 	}
-	memset(&rd, 0, sizeof(rd));
-	rd.xr = xr;
-	rd.dir = d;
-	rd.name = name;
-	rd.delta = delta;
-	ret = read_stream(&rd);
+	rd->xr = xr;
+	ret = read_stream(rd);
 	xmlFreeTextReader(xr);
+	xmlSetStructuredErrorFunc(NULL, NULL);
 	return ret;
 }
 
@@ -674,14 +691,16 @@ int
 aaf_read_memory(struct directory *d, const char *name, const char *buf,
     size_t len, int delta)
 {
+	struct reader	 rd;
+
 	xmlSetExternalEntityLoader(no_external);
 	if (len > INT32_MAX) {
 		diag_sys(DIAG_SYS_READ, name, "%s", "file too large");
 		return -1;
 	}
-	return read_xr(d, directory_intern(d, name),
-	    xmlReaderForMemory(buf, (int)len, NULL, NULL, AAF_XML_OPTIONS),
-	    delta);
+	rd_begin(&rd, d, directory_intern(d, name), delta);
+	return read_xr(&rd, xmlReaderForMemory(buf, (int)len, NULL, NULL,
+	    AAF_XML_OPTIONS));
 }
 
 /* --- files and archives as libxml2 input ---------------------------- */
@@ -738,6 +757,7 @@ fd_close(void *ctx)
 static int
 read_file(struct directory *d, const struct aaf_source *src)
 {
+	struct reader	 rd;
 	struct fdin	 in;
 	struct stat	 st;
 	int		 ret;
@@ -758,8 +778,9 @@ read_file(struct directory *d, const struct aaf_source *src)
 	in.err = 0;
 	in.buf = xmalloc(FDIN_BUFSZ);
 	in.off = in.len = 0;
-	ret = read_xr(d, name, xmlReaderForIO(fd_read, fd_close, &in, NULL,
-	    NULL, AAF_XML_OPTIONS), src->kind == AAF_DELTA);
+	rd_begin(&rd, d, name, src->kind == AAF_DELTA);
+	ret = read_xr(&rd, xmlReaderForIO(fd_read, fd_close, &in, NULL, NULL,
+	    AAF_XML_OPTIONS));
 	free(in.buf);
 	if (in.err != 0) {
 		diag_sys(DIAG_SYS_READ, name, "%s", strerror(in.err));
@@ -857,14 +878,16 @@ static int
 read_member(struct directory *d, struct arcursor *c,
     const struct aaf_source *src)
 {
+	struct reader	 rd;
 	const char	*name = directory_intern(d, src->name);
 	int		 ret;
 
 	if (arc_seek(c, src->path, src->index) != 0)
 		return -1;
 	c->err = 0;
-	ret = read_xr(d, name, xmlReaderForIO(arc_read, fd_close, c, NULL,
-	    NULL, AAF_XML_OPTIONS), src->kind == AAF_DELTA);
+	rd_begin(&rd, d, name, src->kind == AAF_DELTA);
+	ret = read_xr(&rd, xmlReaderForIO(arc_read, fd_close, c, NULL, NULL,
+	    AAF_XML_OPTIONS));
 	if (c->err) {
 		diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ name, 0, 0 }, "%s",
 		    archive_error_string(c->a) != NULL ?
