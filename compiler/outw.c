@@ -1,8 +1,11 @@
 /*
  * outw: buffered, counted output through a temporary file and rename.
  * See outw.h.  Write errors are remembered, not returned from every
- * call: the first one is reported once, at flush or commit, with the
- * file's name, and the temporary file is removed.
+ * call: the first one is reported once, when it happens, with the
+ * file's name, and the temporary file is removed by outw_finish() or
+ * outw_abort().  Reporting it there and then matters: the writer above
+ * (an emitter, say) may see the error first and give up through
+ * outw_abort() without a word.
  */
 #include "config.h"
 
@@ -79,6 +82,16 @@ outw_free_buf(struct outw *w)
 	w->buf = NULL;
 }
 
+/* Remember and report the first failure; later ones follow from it. */
+static void
+fail(struct outw *w, int err)
+{
+	if (w->err != 0)
+		return;
+	w->err = err;
+	diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(err));
+}
+
 static void
 drain(struct outw *w)
 {
@@ -90,7 +103,7 @@ drain(struct outw *w)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			w->err = errno;
+			fail(w, errno);
 			break;
 		}
 		off += (size_t)n;
@@ -234,13 +247,12 @@ outw_finish(struct outw *w)
 	drain(w);
 	if (w->tmp != NULL && w->fd != -1) {
 		if (w->err == 0 && fsync(w->fd) != 0)
-			w->err = errno;
-		if (close(w->fd) != 0 && w->err == 0)
-			w->err = errno;
+			fail(w, errno);
+		if (close(w->fd) != 0)
+			fail(w, errno);
 		w->fd = -1;
 	}
 	if (w->err != 0) {
-		diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(w->err));
 		outw_abort(w);
 		return -1;
 	}

@@ -6,7 +6,11 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,7 @@
 #include "diag.h"
 #include "directory.h"
 #include "mem.h"
+#include "outw.h"
 
 /* Diagnostics of the code under test, in memory. */
 static char	*cap;
@@ -109,6 +114,97 @@ START_TEST(test_aaf_early_encoding_error_is_ours)
 }
 END_TEST
 
+/* How many times needle occurs in hay. */
+static int
+count(const char *hay, const char *needle)
+{
+	int	 n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+/*
+ * crash/diskfull.sh: a write that fails while the run is being emitted
+ * (disk full, file size limit) made the emitter give up, and
+ * cmd_compile removed the temporary file through outw_abort(), which
+ * said nothing: exit 2 and not a word about the file.  The first write
+ * error is now reported when it happens, once, naming the final file.
+ * /dev/full stands for the full disk: every write gives ENOSPC.
+ */
+START_TEST(test_outw_write_error_reported_on_abort)
+{
+	struct outw	 w;
+	char		 dir[] = "/tmp/entpress-outw.XXXXXX", path[64];
+	static char	 block[OUTW_BUFSZ + 100];
+	const char	*text;
+	int		 full;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run.ps", dir);
+	ck_assert_int_eq(outw_open(&w, path), 0);
+	full = open("/dev/full", O_WRONLY);
+	ck_assert_int_ne(full, -1);
+	ck_assert_int_ne(dup2(full, w.fd), -1);	/* the temp file's fd */
+	close(full);
+	cap_start();
+	memset(block, 'x', sizeof(block));
+	outw_write(&w, block, sizeof(block));	/* one drain: ENOSPC */
+	outw_write(&w, block, sizeof(block));	/* and another */
+	ck_assert_int_ne(w.err, 0);
+	outw_abort(&w);
+	text = cap_stop();
+	ck_assert_int_eq(count(text, "SYSERR: write error"), 1);
+	ck_assert_ptr_nonnull(strstr(text, path));
+	ck_assert_int_eq(diag_worst(), LEVEL_SYSERR);
+	free(cap);
+	cap = NULL;
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(rmdir(dir), 0);	/* no temporary file left */
+}
+END_TEST
+
+/* The same failure at the last flush: reported once, not twice. */
+START_TEST(test_outw_write_error_reported_once_on_finish)
+{
+	struct outw	 w;
+	char		 dir[] = "/tmp/entpress-outw.XXXXXX", path[64];
+	const char	*text;
+	int		 full;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/run.csv", dir);
+	ck_assert_int_eq(outw_open(&w, path), 0);
+	full = open("/dev/full", O_WRONLY);
+	ck_assert_int_ne(dup2(full, w.fd), -1);
+	close(full);
+	cap_start();
+	outw_puts(&w, "Identifiant;Profil\r\n");
+	ck_assert_int_eq(outw_finish(&w), -1);
+	text = cap_stop();
+	ck_assert_int_eq(count(text, "SYSERR: write error"), 1);
+	ck_assert_ptr_nonnull(strstr(text, path));
+	free(cap);
+	cap = NULL;
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
+static Suite *
+outw_suite(void)
+{
+	Suite	*s = suite_create("outw");
+	TCase	*tc = tcase_create("Errors");
+
+	tcase_add_test(tc, test_outw_write_error_reported_on_abort);
+	tcase_add_test(tc, test_outw_write_error_reported_once_on_finish);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
 static Suite *
 aaf_suite(void)
 {
@@ -141,6 +237,7 @@ main(void)
 	aaf_global_init();
 	sr = srunner_create(mem_suite());
 	srunner_add_suite(sr, aaf_suite());
+	srunner_add_suite(sr, outw_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
