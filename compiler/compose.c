@@ -1236,7 +1236,14 @@ void
 compose_free(struct compose *c)
 {
 	pg_free(&c->page);
+	/* The field buffers and glyphs last held a letter: codes. */
+	if (c->g.g != NULL)
+		cred_wipe(c->g.g, c->g.cap * sizeof(*c->g.g));
 	glyphs_free(&c->g);
+	if (c->b.p != NULL)
+		cred_wipe(c->b.p, c->b.cap);
+	if (c->b2.p != NULL)
+		cred_wipe(c->b2.p, c->b2.cap);
 	buf_free(&c->b);
 	buf_free(&c->b2);
 }

@@ -25,6 +25,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,6 +239,39 @@ pdf_ref(struct emit_pdf *p, const char *key, uint32_t n)
  * Deflate len bytes into p->z (zlib format, which is what /FlateDecode
  * reads).  The bound makes one Z_FINISH call enough.
  */
+/*
+ * zlib's memory, with its size in front so that it can be zeroed when
+ * zlib gives it back: deflate keeps the last 32 KiB of a page's content
+ * in its window, and a page holds activation codes.
+ */
+static voidpf
+pdf_zalloc(voidpf opaque, uInt items, uInt size)
+{
+	max_align_t	*m;
+	size_t		 n;
+
+	if (size != 0 && items > (SIZE_MAX - sizeof(*m)) / size)
+		return Z_NULL;
+	n = (size_t)items * size;
+	m = xmalloc(sizeof(*m) + n);
+	memcpy(m, &n, sizeof(n));
+	return m + 1;
+}
+
+static void
+pdf_zfree(voidpf opaque, voidpf ptr)
+{
+	max_align_t	*m;
+	size_t		 n;
+
+	if (ptr == Z_NULL)
+		return;
+	m = (max_align_t *)ptr - 1;
+	memcpy(&n, m, sizeof(n));
+	mem_wipe(ptr, n);
+	free(m);
+}
+
 static void
 pdf_deflate(struct emit_pdf *p, const void *src, size_t len)
 {
@@ -249,6 +283,7 @@ pdf_deflate(struct emit_pdf *p, const void *src, size_t len)
 	deflateReset(&p->zs);
 	bound = deflateBound(&p->zs, (uLong)len);
 	if (bound > p->zcap) {
+		mem_wipe(p->z, p->zcap);
 		free(p->z);
 		p->zcap = bound;
 		p->z = xmalloc(p->zcap);
@@ -810,6 +845,9 @@ emit_pdf_begin(struct outw *w, const struct pg_docinfo *di,
 	 * afresh: zlib clears its hash table every time, so a smaller
 	 * one (memLevel 6, not 8) saves time at no cost in size.
 	 */
+	p->zs.zalloc = pdf_zalloc;
+	p->zs.zfree = pdf_zfree;
+	p->zs.opaque = Z_NULL;
 	if (deflateInit2(&p->zs, PDF_ZLEVEL, Z_DEFLATED, 15, 6,
 	    Z_DEFAULT_STRATEGY) != Z_OK)
 		diag_fatal_nomem();
@@ -1604,8 +1642,11 @@ pdf_free(struct emit_pdf *p)
 	free(p->labels);
 	free(p->leaves);
 	free(p->marks);
+	/* The last page's content, in clear and deflated: codes. */
+	mem_wipe(p->z, p->zcap);
 	free(p->z);
 	arena_free(&p->strs);
+	mem_wipe(p->cs.p, p->cs.cap);
 	buf_free(&p->cs);
 	buf_free(&p->icc);
 	free(p);

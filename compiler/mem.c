@@ -105,6 +105,30 @@ arena_init(struct arena *a)
 	a->total = 0;
 }
 
+/*
+ * A memset the compiler must call: it cannot see through a volatile
+ * pointer, so it cannot prove the zeroed memory dead and drop the call.
+ */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+
+void
+mem_wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		wipe_memset(p, 0, n);
+}
+
+/* Zero every block, for an arena that held text with codes in it. */
+void
+arena_wipe(struct arena *a)
+{
+	struct arena_block	*b;
+
+	for (b = a->head; b != NULL; b = b->next)
+		mem_wipe(b->data, b->size);
+	a->used = 0;
+}
+
 void
 arena_free(struct arena *a)
 {

@@ -23,6 +23,14 @@ char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/*
+ * Zero memory that held an activation code before it is freed or
+ * reused, in a way the compiler may not drop as a dead store.  For the
+ * stages below credentials (page model, emitters), which must not
+ * depend on it; cred_wipe() is the same promise with libsodium.
+ */
+void	 mem_wipe(void *, size_t);
+
 struct arena_block;
 
 struct arena {
@@ -33,6 +41,7 @@ struct arena {
 
 void	 arena_init(struct arena *);
 void	 arena_free(struct arena *);
+void	 arena_wipe(struct arena *);
 void	 arena_reset(struct arena *);
 void	*arena_alloc(struct arena *, size_t);
 void	*arena_calloc(struct arena *, size_t, size_t);

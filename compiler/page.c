@@ -33,6 +33,11 @@ pg_init(struct pg_page *p, pg_unit w, pg_unit h)
 	arena_init(&p->strs);
 }
 
+/*
+ * A page's strings are the letter's text, its activation codes among
+ * them: zeroed before the arena is reused or given back, so that a code
+ * does not outlive the page it was printed on.
+ */
 void
 pg_reset(struct pg_page *p)
 {
@@ -40,6 +45,7 @@ pg_reset(struct pg_page *p)
 	p->nmarks = 0;
 	p->blank = 0;
 	p->label[0] = '\0';
+	arena_wipe(&p->strs);
 	arena_reset(&p->strs);
 }
 
@@ -47,6 +53,7 @@ void
 pg_free(struct pg_page *p)
 {
 	free(p->items);
+	arena_wipe(&p->strs);
 	arena_free(&p->strs);
 	memset(p, 0, sizeof(*p));
 }

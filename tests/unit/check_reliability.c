@@ -216,6 +216,39 @@ aaf_suite(void)
 	return s;
 }
 
+/*
+ * secrets/grep.sh: after the print run was published, the last page's
+ * text, its PDF content stream and zlib's window still held grouped
+ * codes in freed memory.  Page strings now live in an arena that is
+ * wiped before reuse; mem_wipe() zeroes what it is given.
+ */
+START_TEST(test_arena_wipe_zeroes_every_block)
+{
+	struct arena	 a;
+	char		*s[3];
+	unsigned char	 zero[100];
+	int		 i;
+
+	arena_init(&a);
+	for (i = 0; i < 3; i++) {
+		s[i] = arena_alloc(&a, 100000);	/* a block each */
+		memset(s[i], 'k', 100000);
+	}
+	arena_wipe(&a);
+	memset(zero, 0, sizeof(zero));
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(memcmp(s[i], zero, sizeof(zero)), 0);
+		ck_assert_int_eq(memcmp(s[i] + 100000 - 100, zero,
+		    sizeof(zero)), 0);
+	}
+	arena_free(&a);
+	memset(zero, 'c', sizeof(zero));
+	mem_wipe(zero, sizeof(zero));
+	ck_assert_int_eq(zero[0] | zero[50] | zero[99], 0);
+	mem_wipe(NULL, 10);
+}
+END_TEST
+
 static Suite *
 mem_suite(void)
 {
@@ -223,6 +256,7 @@ mem_suite(void)
 	TCase	*tc = tcase_create("Core");
 
 	tcase_add_test(tc, test_buf_reset_fresh_is_string);
+	tcase_add_test(tc, test_arena_wipe_zeroes_every_block);
 	suite_add_tcase(s, tc);
 	return s;
 }
