@@ -547,6 +547,23 @@ overflow(struct compose *c, const struct lay_elem *e)
 }
 
 /*
+ * A text without a width ran past the edge of its cell: the printer
+ * cuts it.  It is the data, not the template (a long name on a handed
+ * letter), so every letter says so, with the person it is about.
+ */
+static void
+overflow_edge(struct compose *c, const struct lay_elem *e,
+    const struct fctx *x, pg_unit over)
+{
+	struct diag_pos	 pos = { c->lay->path, e->line_no, 0 };
+	const char	*who = who_of(x);
+
+	diag(DIAG_TEXT_OVERFLOW, &pos, "layout %s: %.0f mm cut at the edge "
+	    "of the sheet%s%s", c->lay->name, over * 25.4 / 72000 + 0.5,
+	    who != NULL ? ", person " : "", who != NULL ? who : "");
+}
+
+/*
  * Room for one more line box of height h?  A single-cell layout goes on
  * to a continuation page; a multi-cell one cannot, and says so.
  */
@@ -703,6 +720,8 @@ draw_elem(struct compose *c, int cell, const struct lay_elem *e,
 		    who_of(x), e->align, e->width);
 		if (e->width > 0 && w > e->width)
 			overflow(c, e);
+		else if (e->width == 0 && e->left + w > c->lay->cell_width)
+			overflow_edge(c, e, x, e->left + w - c->lay->cell_width);
 		break;
 	case LAY_FLOW:
 		memset(&f, 0, sizeof(f));
