@@ -164,6 +164,8 @@ cat_from_name(const char *s, int *rank)
 
 #define MAX_ATTRS	256		/* attributes in one request */
 #define MAX_VALUES	10000		/* values in one attribute */
+#define MAX_ATTRS_STR	"256"		/* the same, for messages */
+#define MAX_VALUES_STR	"10000"
 
 enum ctx {
 	CTX_NONE = 0,
@@ -240,17 +242,25 @@ rec_diag(struct reader *rd, enum diag_code code, unsigned int line,
 	diag(code, &pos, "%s", arg);
 }
 
-/* Reject the current record once, with a reason. */
+/*
+ * Reject the current record once, with a reason.  A malformed record
+ * names both its id and what is wrong with it: "malformed record,
+ * skipped: 2987728" alone would leave the administrator guessing.
+ */
 static void
 rec_bad(struct reader *rd, enum diag_code code, const char *what)
 {
 	struct rec	*r = &rd->rec;
+	struct diag_pos	 pos = { rd->name, 0, 0 };
 
 	if (r->bad)
 		return;
 	r->bad = 1;
-	rec_diag(rd, code, node_line(rd),
-	    r->id != NULL ? r->id : what);
+	pos.line = node_line(rd);
+	if (code == DIAG_BAD_RECORD && r->id != NULL)
+		diag(code, &pos, "%s: %s", r->id, what);
+	else
+		rec_diag(rd, code, pos.line, r->id != NULL ? r->id : what);
 }
 
 /* Close the attribute collecting values: move them into the arena. */
@@ -306,7 +316,8 @@ rec_end_text(struct reader *rd)
 	if (r->cur == NULL)
 		return;
 	if (r->nvals >= MAX_VALUES) {
-		rec_bad(rd, DIAG_BAD_RECORD, "too many values");
+		rec_bad(rd, DIAG_BAD_RECORD, "more than " MAX_VALUES_STR
+		    " values in one attribute");
 		return;
 	}
 	if (r->nvals == r->capvals) {
@@ -451,7 +462,8 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 		if (f == FIELD_NONE)
 			return;
 		if (r->nattrs == MAX_ATTRS) {
-			rec_bad(rd, DIAG_BAD_RECORD, "too many attributes");
+			rec_bad(rd, DIAG_BAD_RECORD, "more than " MAX_ATTRS_STR
+			    " of the attributes entpress reads");
 			return;
 		}
 		r->cur = &r->attrs[r->nattrs++];

@@ -205,6 +205,50 @@ outw_suite(void)
 	return s;
 }
 
+/*
+ * hostile/structure.sh: a record with 100,000 values in one attribute
+ * was rejected as "malformed record, skipped: V1", the id without the
+ * reason.  The message now says which limit the record broke.
+ */
+START_TEST(test_aaf_limits_say_why)
+{
+	struct directory	 d;
+	struct buf		 b;
+	const char		*text;
+	int			 i;
+
+	buf_init(&b);
+	buf_adds(&b, "<ficAlimMENESR>\n<addRequest><operationalAttributes>"
+	    "<attr name=\"categoriePersonne\"><value>Eleve</value></attr>"
+	    "</operationalAttributes><identifier><id>V1</id></identifier>"
+	    "<attributes><attr name=\"ENTEleveClasses\">\n");
+	for (i = 0; i < 10001; i++)
+		buf_printf(&b, "<value>E1$C%d</value>", i);
+	buf_adds(&b, "</attr></attributes></addRequest>\n"
+	    "<addRequest><operationalAttributes>"
+	    "<attr name=\"categoriePersonne\"><value>Eleve</value></attr>"
+	    "</operationalAttributes><identifier><id>V2</id></identifier>"
+	    "<attributes>\n");
+	for (i = 0; i < 257; i++)
+		buf_adds(&b, "<attr name=\"sn\"><value>A</value></attr>");
+	buf_adds(&b, "</attributes></addRequest>\n</ficAlimMENESR>\n");
+	cap_start();
+	directory_init(&d);
+	aaf_read_memory(&d, "big.xml", b.p, b.len, 0);
+	ck_assert_uint_eq(d.stats.skipped, 2);
+	directory_free(&d);
+	text = cap_stop();
+	ck_assert_ptr_nonnull(strstr(text, "big.xml:3:0: ERROR: malformed "
+	    "record, skipped: V1: more than 10000 values in one attribute"));
+	ck_assert_ptr_nonnull(strstr(text, "big.xml:5:0: ERROR: malformed "
+	    "record, skipped: V2: more than 256 of the attributes entpress "
+	    "reads"));
+	free(cap);
+	cap = NULL;
+	buf_free(&b);
+}
+END_TEST
+
 static Suite *
 aaf_suite(void)
 {
@@ -212,6 +256,7 @@ aaf_suite(void)
 	TCase	*tc = tcase_create("Core");
 
 	tcase_add_test(tc, test_aaf_early_encoding_error_is_ours);
+	tcase_add_test(tc, test_aaf_limits_say_why);
 	suite_add_tcase(s, tc);
 	return s;
 }
