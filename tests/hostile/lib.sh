@@ -92,7 +92,10 @@ sane() {
 check_codes() {
 	"$GS" -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=txtwrite \
 	    -sOutputFile="$1.txt" "$1" 2>/dev/null || { echo "  gs failed"; return 1; }
-	sed '1d; s/\r$//' "$2" | awk -F';' '{ print $6 ";" $7 }' >"$1.pairs"
+	# Records end in CRLF; a quoted name or class may hold a bare LF.
+	# The login and the code, last, never hold a ; or a quote.
+	awk 'BEGIN { RS = "\r\n"; FS = ";" }
+	    NR > 1 && NF >= 2 { print $(NF - 1) ";" $NF }' "$2" >"$1.pairs"
 	awk -v pairs="$1.pairs" '
 	BEGIN {
 		while ((getline l < pairs) > 0) {
