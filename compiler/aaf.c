@@ -202,6 +202,8 @@ struct reader {
 	int			 fatal;		/* a fatal error was reported */
 	int			 root_seen;
 	struct rec		 rec;
+	char			 quiet[256];	/* last error not reported, */
+	struct diag_pos		 quietpos;	/* and where: see xml_error */
 };
 
 static void
@@ -544,14 +546,6 @@ xml_error(void *ctx, xmlErrorPtr e)
 		code = DIAG_XML;
 		break;
 	}
-	/* Non-fatal errors (namespaces, say) do not stop the reader. */
-	if (e->level != XML_ERR_FATAL) {
-		if (code == DIAG_XML)
-			return;
-	} else if (rd->fatal)
-		return;
-	else
-		rd->fatal = 1;
 	snprintf(msg, sizeof(msg), "%s", e->message != NULL ? e->message : "");
 	/* libxml2 messages may span lines; ours are one line each. */
 	for (len = 0; msg[len] != '\0'; len++)
@@ -562,6 +556,23 @@ xml_error(void *ctx, xmlErrorPtr e)
 	pos.file = rd->name;
 	pos.line = e->line > 0 ? (unsigned int)e->line : 0;
 	pos.col = e->int2 > 0 ? (unsigned int)e->int2 : 0;
+	/*
+	 * Non-fatal errors (namespaces, say) do not stop the reader and are
+	 * not reported.  Some do stop it all the same (a text node over
+	 * libxml2's 10 MB limit is an error, not a fatal one): the last one
+	 * is kept, so that read_stream() can say why the file ended early
+	 * instead of a bare "parser stopped".
+	 */
+	if (e->level != XML_ERR_FATAL) {
+		if (code == DIAG_XML) {
+			memcpy(rd->quiet, msg, len + 1);
+			rd->quietpos = pos;
+			return;
+		}
+	} else if (rd->fatal)
+		return;
+	else
+		rd->fatal = 1;
 	diag(code, &pos, "%s", msg);
 }
 
@@ -643,7 +654,9 @@ read_stream(struct reader *rd)
 out:
 	if (ret < 0 && rd->rec.active)
 		rd->dir->stats.skipped++;
-	if (ret == -1 && !rd->fatal) {
+	if (ret == -1 && !rd->fatal && rd->quiet[0] != '\0')
+		diag(DIAG_XML, &rd->quietpos, "%s", rd->quiet);
+	else if (ret == -1 && !rd->fatal) {
 		struct diag_pos pos = { rd->name,
 		    (unsigned int)xmlTextReaderGetParserLineNumber(rd->xr), 0 };
 		diag(DIAG_XML, &pos, "%s", "parser stopped");

@@ -249,6 +249,47 @@ START_TEST(test_aaf_limits_say_why)
 }
 END_TEST
 
+/*
+ * hostile/structure.sh (limits): a value over libxml2's 10 MB text node
+ * limit stops the parser with an error that is not fatal, which the
+ * reader dropped, then said only "parser stopped".  It now gives
+ * libxml2's reason at its line.
+ */
+START_TEST(test_aaf_huge_value_says_why)
+{
+	static const char	 head[] = "<ficAlimMENESR>\n<addRequest>"
+	    "<operationalAttributes><attr name=\"categoriePersonne\">"
+	    "<value>Eleve</value></attr></operationalAttributes>"
+	    "<identifier><id>H1</id></identifier><attributes>\n"
+	    "<attr name=\"sn\"><value>";
+	static const char	 tail[] = "</value></attr></attributes>"
+	    "</addRequest>\n</ficAlimMENESR>\n";
+	struct directory	 d;
+	const char		*text;
+	char			*doc;
+	size_t			 n = 10000001, len;
+
+	len = sizeof(head) - 1 + n + sizeof(tail) - 1;
+	doc = malloc(len);
+	ck_assert_ptr_nonnull(doc);
+	memcpy(doc, head, sizeof(head) - 1);
+	memset(doc + sizeof(head) - 1, 'A', n);
+	memcpy(doc + sizeof(head) - 1 + n, tail, sizeof(tail) - 1);
+	cap_start();
+	directory_init(&d);
+	ck_assert_int_eq(aaf_read_memory(&d, "huge.xml", doc, len, 0), -1);
+	directory_free(&d);
+	text = cap_stop();
+	ck_assert_ptr_nonnull(strstr(text, "huge.xml:3:"));
+	ck_assert_ptr_nonnull(strstr(text, "ERROR: malformed XML, rest of "
+	    "the file skipped: xmlSAX2Characters: huge text node"));
+	ck_assert_ptr_null(strstr(text, "parser stopped"));
+	free(cap);
+	cap = NULL;
+	free(doc);
+}
+END_TEST
+
 static Suite *
 aaf_suite(void)
 {
@@ -257,6 +298,7 @@ aaf_suite(void)
 
 	tcase_add_test(tc, test_aaf_early_encoding_error_is_ours);
 	tcase_add_test(tc, test_aaf_limits_say_why);
+	tcase_add_test(tc, test_aaf_huge_value_says_why);
 	suite_add_tcase(s, tc);
 	return s;
 }
