@@ -1246,8 +1246,8 @@ compose_init(struct compose *c, const struct layout *lay,
 	c->emit_arg = arg;
 	pg_init(&c->page, lay->page_width, lay->page_height);
 	glyphs_init(&c->g);
-	buf_init(&c->b);
-	buf_init(&c->b2);
+	buf_init_secret(&c->b);
+	buf_init_secret(&c->b2);
 	return 0;
 }
 

@@ -313,9 +313,10 @@ csv_open_fp(struct csv *c, FILE *fp, const char *name)
 	c->name = xstrdup(name);
 	c->line = 1;
 	c->col = 1;
-	buf_init(&c->pend);
-	buf_init(&c->rec);
-	buf_init(&c->raw);
+	/* The ENT export has codes in clear: wiped as they move. */
+	buf_init_secret(&c->pend);
+	buf_init_secret(&c->rec);
+	buf_init_secret(&c->raw);
 	csv_sniff(c);
 	if (csv_record(c) != 1)
 		return 0;

@@ -816,7 +816,7 @@ emit_pdf_begin(struct outw *w, const struct pg_docinfo *di,
 	if (opts != NULL)
 		p->opts = *opts;
 	p->duplex = di->duplex;
-	buf_init(&p->cs);
+	buf_init_secret(&p->cs);
 	buf_init(&p->icc);
 	arena_init(&p->strs);
 

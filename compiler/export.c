@@ -197,8 +197,8 @@ export_csv_write(struct outw *w, const struct export_row *rows, size_t n,
 		outw_abort(w);
 		return -1;
 	}
-	buf_init(&cw.val);
-	buf_init(&cw.enc);
+	buf_init_secret(&cw.val);
+	buf_init_secret(&cw.enc);
 
 	if (enc == EXPORT_UTF8BOM) {
 		outw_write(w, "\xEF\xBB\xBF", 3);
@@ -426,8 +426,8 @@ export_ldif_write(struct outw *w, const struct export_row *rows, size_t n,
 		return -1;
 	}
 
-	buf_init(&line);
-	buf_init(&v);
+	buf_init_secret(&line);
+	buf_init_secret(&v);
 	outw_puts(w, "version: 1\n");
 	for (i = k = 0; i < n; i++) {
 		r = &rows[i];

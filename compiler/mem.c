@@ -374,13 +374,26 @@ buf_init(struct buf *b)
 	b->p = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->wipe = 0;
+}
+
+void
+buf_init_secret(struct buf *b)
+{
+	buf_init(b);
+	b->wipe = 1;
 }
 
 void
 buf_free(struct buf *b)
 {
+	int	 wipe = b->wipe;
+
+	if (wipe)
+		mem_wipe(b->p, b->cap);
 	free(b->p);
 	buf_init(b);
+	b->wipe = wipe;
 }
 
 /*
@@ -399,17 +412,27 @@ buf_reset(struct buf *b)
 void
 buf_grow(struct buf *b, size_t n)
 {
-	size_t	 need;
+	char	*old;
+	size_t	 need, oldcap;
 
 	if (n > SIZE_MAX - b->len - 1)
 		diag_fatal_nomem();
 	need = b->len + n + 1;
 	if (need > b->cap) {
+		old = b->p;
+		oldcap = b->cap;
 		if (b->cap == 0)
 			b->cap = 64;
 		while (b->cap < need)
 			b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
-		b->p = xrealloc(b->p, b->cap);
+		if (b->wipe && old != NULL) {
+			/* Move by hand: realloc would free the old copy as is. */
+			b->p = xmalloc(b->cap);
+			memcpy(b->p, old, b->len);
+			mem_wipe(old, oldcap);
+			free(old);
+		} else
+			b->p = xrealloc(b->p, b->cap);
 	}
 	b->p[b->len] = '\0';
 }

@@ -86,15 +86,20 @@ const char	*strtab_intern(struct strtab *, const char *);
 const char	*strtab_internn(struct strtab *, const char *, size_t);
 
 /*
- * A growable byte buffer, always NUL-terminated after buf_* calls.
+ * A growable byte buffer, always NUL-terminated after buf_* calls.  A
+ * buffer that may hold an activation code is started with
+ * buf_init_secret(): the memory it leaves behind when it grows (realloc
+ * would free the old block as it was) or is freed is zeroed first.
  */
 struct buf {
 	char	*p;
 	size_t	 len;
 	size_t	 cap;
+	int	 wipe;		/* zero what is given back */
 };
 
 void	 buf_init(struct buf *);
+void	 buf_init_secret(struct buf *);
 void	 buf_free(struct buf *);
 void	 buf_reset(struct buf *);
 void	 buf_grow(struct buf *, size_t);

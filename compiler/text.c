@@ -104,15 +104,29 @@ glyphs_reset(struct glyphs *gs)
 static void
 glyphs_grow(struct glyphs *gs, size_t n)
 {
+	uint16_t	*old;
+	size_t		 oldcap;
+
 	if (n > SIZE_MAX / sizeof(*gs->g) - gs->n)
 		diag_fatal_nomem();
 	if (gs->n + n <= gs->cap)
 		return;
+	old = gs->g;
+	oldcap = gs->cap;
 	if (gs->cap == 0)
 		gs->cap = 32;
 	while (gs->cap < gs->n + n)
 		gs->cap *= 2;
-	gs->g = xreallocarray(gs->g, gs->cap, sizeof(*gs->g));
+	/*
+	 * Glyphs are the letter's text, codes included: moved by hand and
+	 * the old copy zeroed, which realloc would free as it was.
+	 */
+	gs->g = xreallocarray(NULL, gs->cap, sizeof(*gs->g));
+	if (old != NULL) {
+		memcpy(gs->g, old, gs->n * sizeof(*gs->g));
+		mem_wipe(old, oldcap * sizeof(*old));
+		free(old);
+	}
 }
 
 static void

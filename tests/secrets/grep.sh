@@ -173,7 +173,7 @@ stopped() {
 	    >/dev/null 2>&1 &
 	pid=$!
 	i=0
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do
 		state=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' \
 		    /proc/$pid/status 2>/dev/null)
 		[ "$state" = T ] && return 0
@@ -231,8 +231,12 @@ if stopped mem rename "*/.mem.csv.*.tmp" 1; then
 		# The logins stay (they are no secret): they show that the
 		# core holds the heap and that the search would see a code.
 		logins=$(grep -caFf "$work/mem.logins" "$work/mem.core")
-		[ "$found" = 0 ] && [ "$logins" -gt 0 ] && ok=ok || ok=no
-		t $ok "no code of $(wc -l <"$work/mem.codes") in the memory of a compile after its last output (core lines with a code: $found, with a login: $logins)"
+		if [ "$logins" = 0 ]; then
+			echo "SKIP: codes in memory (the core holds no login either: the search proves nothing)"
+		else
+			[ "$found" = 0 ] && ok=ok || ok=no
+			t $ok "no code of $(wc -l <"$work/mem.codes") in the memory of a compile after its last output (core lines with a code: $found, with a login: $logins)"
+		fi
 	fi
 fi
 exit $fail

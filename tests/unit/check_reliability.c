@@ -336,6 +336,33 @@ START_TEST(test_arena_wipe_zeroes_every_block)
 }
 END_TEST
 
+/*
+ * secrets/grep.sh, one run in four: an old copy of the PDF content
+ * stream, left by realloc when the buffer grew, still held a code.  A
+ * secret buffer moves by hand and zeroes what it leaves; it must still
+ * keep its content and stay secret after buf_free().
+ */
+START_TEST(test_buf_secret_grows_and_keeps)
+{
+	struct buf	 b;
+	int		 i;
+
+	buf_init_secret(&b);
+	ck_assert_int_eq(b.wipe, 1);
+	for (i = 0; i < 5000; i++)
+		buf_addc(&b, 'a' + i % 26);
+	ck_assert_uint_eq(b.len, 5000);
+	ck_assert_int_eq(b.p[4999], 'a' + 4999 % 26);
+	ck_assert_int_eq(b.p[5000], '\0');
+	buf_free(&b);
+	ck_assert_ptr_null(b.p);
+	ck_assert_int_eq(b.wipe, 1);
+	buf_adds(&b, "again");
+	ck_assert_str_eq(b.p, "again");
+	buf_free(&b);
+}
+END_TEST
+
 static Suite *
 mem_suite(void)
 {
@@ -344,6 +371,7 @@ mem_suite(void)
 
 	tcase_add_test(tc, test_buf_reset_fresh_is_string);
 	tcase_add_test(tc, test_arena_wipe_zeroes_every_block);
+	tcase_add_test(tc, test_buf_secret_grows_and_keeps);
 	suite_add_tcase(s, tc);
 	return s;
 }
