@@ -92,6 +92,7 @@ struct cmd_print {
 void	cmd_opts_init(struct cmd_opts *);
 void	cmd_opts_free(struct cmd_opts *);
 int	cmd_load(struct cmd_opts *, struct directory *);
+void	cmd_no_core(void);
 struct ledger;
 int	cmd_ledger_mode_ok(const struct cmd_opts *, const struct ledger *,
 	    const char *);

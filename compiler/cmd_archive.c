@@ -419,7 +419,6 @@ cmd_reissue(struct cmd_opts *o)
 	struct batch_run	*runs = NULL;
 	struct cmd_print	 pr;
 	struct buf		 key;
-	struct rlimit		 nocore = { 0, 0 };
 	char			 date[11], **paths = NULL, **logins = NULL;
 	size_t			 i, j, nt = 0, npaths = 0, nruns = 0;
 	int			 rc, bad = 0, ret = -1;
@@ -434,7 +433,7 @@ cmd_reissue(struct cmd_opts *o)
 	}
 	if (cmd_print_args(o, date) != 0)
 		goto out;
-	setrlimit(RLIMIT_CORE, &nocore);
+	cmd_no_core();
 	rc = ledger_open(&l, o->ledger != NULL ? o->ledger : LEDGER_DEFAULT,
 	    0);
 	if (rc == LEDGER_NOTFOUND)

@@ -1047,7 +1047,6 @@ cmd_compile(struct cmd_opts *o)
 	struct school_file	 sf;
 	struct ledger		*l = NULL;
 	struct cmd_print	 pr;
-	struct rlimit		 nocore = { 0, 0 };
 	char			 date[11];
 	int			 ret = -1;
 
@@ -1059,7 +1058,7 @@ cmd_compile(struct cmd_opts *o)
 	if (cmd_print_args(o, date) != 0)
 		goto out;
 	/* Codes will be in memory: no core file may carry them away. */
-	setrlimit(RLIMIT_CORE, &nocore);
+	cmd_no_core();
 
 	if ((lay = layout_load(o->layout != NULL ? o->layout : "letter")) ==
 	    NULL)

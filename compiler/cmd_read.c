@@ -5,6 +5,11 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +53,24 @@ cmd_ledger_mode_ok(const struct cmd_opts *o, const struct ledger *l,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * From here on codes are in memory: no core file may carry them away.
+ * RLIMIT_CORE alone is not enough where core dumps are piped to a
+ * collector (systemd-coredump, apport): those ignore it, so the process
+ * also becomes non-dumpable, which also keeps ptrace from other users'
+ * processes away.
+ */
+void
+cmd_no_core(void)
+{
+	struct rlimit	 nocore = { 0, 0 };
+
+	setrlimit(RLIMIT_CORE, &nocore);
+#ifdef __linux__
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
 }
 
 void

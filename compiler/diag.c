@@ -47,6 +47,7 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"test mode: activation codes are predictable, never hand them out",
 	"text does not fit its frame",			/* DIAG_TEXT_OVERFLOW */
 	"no letter to print",				/* DIAG_NOTHING */
+	"an earlier run was interrupted and left a temporary file",
 	"account already activated, reissued as asked",	/* DIAG_REISSUE_ACTIVE */
 	"output named in the manifest not found, not checked",
 

@@ -58,6 +58,7 @@ enum diag_code {
 	DIAG_TEST_MODE,		/* test mode: codes are predictable */
 	DIAG_TEXT_OVERFLOW,	/* text does not fit its frame */
 	DIAG_NOTHING,		/* no letter to print */
+	DIAG_STALE_TMP,		/* an earlier run was interrupted here */
 	DIAG_REISSUE_ACTIVE,	/* account already activated, reissued as asked */
 	DIAG_VERIFY_UNCHECKED,	/* output named in the manifest not found, not checked */
 

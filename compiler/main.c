@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,6 +347,12 @@ main(int argc, char *argv[])
 	int		(*fn)(struct cmd_opts *) = NULL;
 
 	diag_init("entpress");
+	/*
+	 * A file size limit (ulimit -f) must be a write error that names
+	 * the file, like a full disk, not a SIGXFSZ that kills the run
+	 * without a word and leaves its temporary files behind.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		short_usage();
 		return LEVEL_ERROR;

@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -28,6 +29,42 @@
  * Create the temporary file beside the final one: same file system, so
  * the rename is atomic.  The name is hidden and says what it is.
  */
+/*
+ * Temporary files of earlier runs beside path: a run killed before its
+ * ledger commit leaves one whose codes were never issued, a run killed
+ * between the commit and the rename one whose codes are valid.  Either
+ * way the administrator must know; entpress cannot tell which.
+ */
+static void
+stale_temps(const char *path)
+{
+	const char	*slash, *base;
+	char		*dir;
+	DIR		*dp;
+	struct dirent	*de;
+	size_t		 blen, nlen;
+
+	slash = strrchr(path, '/');
+	base = slash != NULL ? slash + 1 : path;
+	dir = slash != NULL ? xstrndup(path, (size_t)(slash - path + 1)) :
+	    xstrdup(".");
+	blen = strlen(base);
+	if ((dp = opendir(dir)) != NULL) {
+		while ((de = readdir(dp)) != NULL) {
+			nlen = strlen(de->d_name);
+			if (de->d_name[0] != '.' || nlen < blen + 6 ||
+			    strncmp(de->d_name + 1, base, blen) != 0 ||
+			    de->d_name[blen + 1] != '.' ||
+			    strcmp(de->d_name + nlen - 4, ".tmp") != 0)
+				continue;
+			diag_sys(DIAG_STALE_TMP, path, "%s%s",
+			    slash != NULL ? dir : "", de->d_name);
+		}
+		closedir(dp);
+	}
+	free(dir);
+}
+
 int
 outw_open(struct outw *w, const char *path)
 {
@@ -42,6 +79,7 @@ outw_open(struct outw *w, const char *path)
 		w->fd = STDOUT_FILENO;
 		return 0;
 	}
+	stale_temps(path);
 	slash = strrchr(path, '/');
 	for (i = 0; i < 100 && w->fd == -1; i++) {
 		free(w->tmp);
@@ -259,6 +297,26 @@ outw_finish(struct outw *w)
 	return 0;
 }
 
+/*
+ * The rename is only durable once the directory is: a power cut right
+ * after the ledger commit must not bring back the old file.
+ */
+static void
+sync_dir(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+	int		 fd;
+
+	dir = slash != NULL ? xstrndup(path, (size_t)(slash - path + 1)) :
+	    xstrdup(".");
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
 /* Rename the finished file over its final name and release w. */
 int
 outw_publish(struct outw *w)
@@ -269,7 +327,8 @@ outw_publish(struct outw *w)
 		diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(errno));
 		unlink(w->tmp);
 		ret = -1;
-	}
+	} else if (w->tmp != NULL)
+		sync_dir(w->path);
 	free(w->tmp);
 	free(w->path);
 	outw_free_buf(w);

@@ -3,7 +3,9 @@
 # compilers and autotools, the libraries it links, and the tools the tests
 # use (Ghostscript, qpdf, poppler, xmllint, the URW fonts; slapd, whose
 # package carries the argon2 module, and ldap-utils for tests/ldap; the
-# sqlite3 shell, with which tests/print/reissue.sh looks into the ledger).
+# sqlite3 shell, with which tests/print/reissue.sh looks into the ledger;
+# clang and its runtime for the libFuzzer harnesses (make fuzz-smoke), gdb
+# for the memory checks of tests/secrets).
 # Runs apt-get as root, or through sudo when started by another user.
 set -e
 if [ "$(id -u)" -eq 0 ]; then
@@ -23,5 +25,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	check libarchive-tools \
 	ghostscript fonts-urw-base35 qpdf poppler-utils libxml2-utils \
 	slapd ldap-utils sqlite3 \
+	clang libclang-rt-14-dev gdb \
 	>/dev/null
 echo "install-deps: done"
