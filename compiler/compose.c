@@ -58,6 +58,35 @@ compose_date_fr(struct buf *out, const char *ymd)
 		buf_printf(out, "%d %s %d", d, months_fr[m - 1], y);
 }
 
+/*
+ * compose_date_fr for the letters: a run prints one or two dates (the
+ * run's and the codes' expiry) on every letter, so each is formatted
+ * once and copied after that.
+ */
+static void
+date_fr(struct compose *c, struct buf *out, const char *ymd)
+{
+	size_t	 i;
+
+	if (ymd == NULL || strlen(ymd) >= sizeof(c->dates[0].ymd)) {
+		compose_date_fr(out, ymd);
+		return;
+	}
+	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
+		if (c->dates[i].fr.p != NULL &&
+		    strcmp(c->dates[i].ymd, ymd) == 0) {
+			buf_add(out, c->dates[i].fr.p, c->dates[i].fr.len);
+			return;
+		}
+	/* A third date replaces the older of the two. */
+	i = c->ndates++ % (sizeof(c->dates) / sizeof(c->dates[0]));
+	snprintf(c->dates[i].ymd, sizeof(c->dates[i].ymd), "%s", ymd);
+	buf_reset(&c->dates[i].fr);
+	buf_adds(&c->dates[i].fr, "");
+	compose_date_fr(&c->dates[i].fr, ymd);
+	buf_add(out, c->dates[i].fr.p, c->dates[i].fr.len);
+}
+
 /* --- pages and cells ------------------------------------------------ */
 
 static int
@@ -410,7 +439,7 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 		if (x->school != NULL)
 			buf_adds(b, nz(x->school->signature));
 	} else if (IS("date")) {
-		compose_date_fr(b, c->date);
+		date_fr(c, b, c->date);
 	} else if (IS("place_date")) {
 		if (x->school != NULL && x->school->place != NULL)
 			buf_printf(b, "%s, le ", x->school->place);
@@ -419,13 +448,13 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 			buf_printf(b, "%s, le ", l->school->city);
 		else
 			buf_adds(b, "Le ");
-		compose_date_fr(b, c->date);
+		date_fr(c, b, c->date);
 	} else if (IS("serial")) {
 		if (x->cl != NULL)
 			buf_adds(b, nz(x->cl->serial));
 	} else if (IS("valid_until")) {
 		if (x->cl != NULL && x->cl->valid_until != NULL)
-			compose_date_fr(b, x->cl->valid_until);
+			date_fr(c, b, x->cl->valid_until);
 	} else if (IS("replaces")) {
 		if (x->cl != NULL)
 			buf_adds(b, nz(x->cl->replaces));
@@ -436,15 +465,25 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 #undef IS
 }
 
-/* Expand {fields} of a template text; "{{" is a literal brace. */
+/*
+ * Expand {fields} of a template text; "{{" is a literal brace.  The
+ * text between fields is copied a run at a time: a letter expands
+ * several kilobytes of template, nearly all of it literal.
+ */
 static void
 expand(struct compose *c, const struct fctx *x, const char *t,
     struct buf *out)
 {
 	const char	*p, *e;
+	size_t		 n;
 
 	buf_reset(out);
 	for (p = t; *p != '\0'; p++) {
+		if ((n = strcspn(p, "{}")) > 0) {
+			buf_add(out, p, n);
+			p += n - 1;
+			continue;
+		}
 		if (p[0] == '{' && p[1] == '{') {
 			buf_addc(out, '{');
 			p++;
@@ -1205,6 +1244,8 @@ compose_init(struct compose *c, const struct layout *lay,
     const struct school_file *schools, const char *date, compose_emit_fn fn,
     void *arg)
 {
+	size_t	 i;
+
 	memset(c, 0, sizeof(*c));
 	c->lay = lay;
 	c->schools = schools;
@@ -1215,14 +1256,20 @@ compose_init(struct compose *c, const struct layout *lay,
 	glyphs_init(&c->g);
 	buf_init(&c->b);
 	buf_init(&c->b2);
+	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
+		buf_init(&c->dates[i].fr);
 	return 0;
 }
 
 void
 compose_free(struct compose *c)
 {
+	size_t	 i;
+
 	pg_free(&c->page);
 	glyphs_free(&c->g);
 	buf_free(&c->b);
 	buf_free(&c->b2);
+	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
+		buf_free(&c->dates[i].fr);
 }

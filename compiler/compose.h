@@ -68,6 +68,11 @@ struct compose {
 	struct glyphs			 g;
 	struct buf			 b, b2;
 	unsigned int			 warned;	/* overflow warned once */
+	struct {
+		char	 ymd[16];
+		struct buf fr;		/* "1er septembre 2026" */
+	}				 dates[2];	/* see date_fr() */
+	unsigned int			 ndates;
 };
 
 int	 compose_init(struct compose *, const struct layout *,
