@@ -562,6 +562,232 @@ when_holds(unsigned int cond, unsigned int have)
 	return (cond & ~WHEN_PROFILES & ~have) == 0;
 }
 
+/* --- the text cache ------------------------------------------------- */
+
+/*
+ * Most of a letter's text is the same on every letter: the paragraphs
+ * without fields, the school's lines, the date.  So each template text
+ * (a layout element) keeps its last expansion beside what it became:
+ * its lines (where text_fit broke it) and, per line, the runs of one
+ * glyph vector that put_glyphs would draw, with their widths.  A letter
+ * whose text expands the same as the previous one's then skips encoding,
+ * measuring and breaking, and draws the same runs.  An element whose
+ * text holds no field is not even expanded again.  Only a text that
+ * encoded without a warning is reused: a name that needs one is encoded
+ * (and diagnosed) every time, as it always was.
+ */
+struct trun {
+	uint8_t		 enc;		/* glyph vector */
+	uint32_t	 off, len;	/* bytes, in tcache.bytes */
+	int32_t		 w;		/* width in AFM units */
+};
+
+struct tline {
+	size_t		 n;		/* glyphs on the line, 0: empty */
+	pg_unit		 w;		/* width at the element's size */
+	size_t		 run0, nruns;	/* its runs, in tcache.runs */
+};
+
+struct tcache {
+	const struct lay_elem	*e;		/* key; NULL: a free slot */
+	int			 valid;		/* reusable */
+	int			 literal;	/* text without any field */
+	int			 para;		/* broken into lines */
+	int32_t			 maxw;		/* paragraphs: width broken to */
+	struct buf		 text;		/* the expansion held */
+	char			*bytes;		/* glyph codes, low bytes */
+	size_t			 nbytes, capbytes;
+	struct tline		*lines;
+	size_t			 nlines, caplines;
+	struct trun		*runs;
+	size_t			 nruns, capruns;
+};
+
+static size_t
+tc_slot(const struct tcache *v, size_t cap, const struct lay_elem *e)
+{
+	uint64_t	 h = (uint64_t)(uintptr_t)e;
+	size_t		 i;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	for (i = (size_t)h & (cap - 1); v[i].e != NULL && v[i].e != e;
+	    i = (i + 1) & (cap - 1))
+		continue;
+	return i;
+}
+
+/* The cache entry of element e, created empty on first use. */
+static struct tcache *
+tc_get(struct compose *c, const struct lay_elem *e)
+{
+	struct tcache	*nv;
+	size_t		 i, j, ncap;
+
+	if (c->tccap != 0) {
+		i = tc_slot(c->tc, c->tccap, e);
+		if (c->tc[i].e == e)
+			return &c->tc[i];
+	}
+	if ((c->ntc + 1) * 2 > c->tccap) {
+		ncap = c->tccap == 0 ? 64 : c->tccap * 2;
+		nv = xcalloc(ncap, sizeof(*nv));
+		for (i = 0; i < c->tccap; i++)
+			if (c->tc[i].e != NULL) {
+				j = tc_slot(nv, ncap, c->tc[i].e);
+				nv[j] = c->tc[i];
+			}
+		free(c->tc);
+		c->tc = nv;
+		c->tccap = ncap;
+	}
+	i = tc_slot(c->tc, c->tccap, e);
+	c->tc[i].e = e;
+	buf_init(&c->tc[i].text);
+	c->tc[i].literal = e->text == NULL || strpbrk(e->text, "{}") == NULL;
+	c->ntc++;
+	return &c->tc[i];
+}
+
+static void
+tc_free(struct compose *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->tccap; i++) {
+		if (c->tc[i].e == NULL)
+			continue;
+		buf_free(&c->tc[i].text);
+		free(c->tc[i].bytes);
+		free(c->tc[i].lines);
+		free(c->tc[i].runs);
+	}
+	free(c->tc);
+	c->tc = NULL;
+	c->tccap = c->ntc = 0;
+}
+
+/*
+ * One line of the glyphs in c->g, g[start..start+n), as put_glyphs
+ * draws it: runs of one vector, at most 256 glyphs each.
+ */
+static void
+tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
+    pg_unit size, size_t start, size_t n)
+{
+	const uint16_t	*g = c->g.g;
+	struct tline	*l;
+	struct trun	*r;
+	size_t		 i, k, end = start + n;
+	int		 enc;
+
+	if (t->nlines == t->caplines) {
+		t->caplines = t->caplines == 0 ? 16 : t->caplines * 2;
+		t->lines = xreallocarray(t->lines, t->caplines,
+		    sizeof(*t->lines));
+	}
+	l = &t->lines[t->nlines++];
+	l->n = n;
+	l->w = n > 0 ? glyphs_width(f, size, g + start, n) : 0;
+	l->run0 = t->nruns;
+	l->nruns = 0;
+	if (t->nbytes + n > t->capbytes) {
+		while (t->nbytes + n > t->capbytes)
+			t->capbytes = t->capbytes == 0 ? 256 :
+			    t->capbytes * 2;
+		t->bytes = xrealloc(t->bytes, t->capbytes);
+	}
+	for (i = start; i < end; ) {
+		if (t->nruns == t->capruns) {
+			t->capruns = t->capruns == 0 ? 16 : t->capruns * 2;
+			t->runs = xreallocarray(t->runs, t->capruns,
+			    sizeof(*t->runs));
+		}
+		r = &t->runs[t->nruns++];
+		l->nruns++;
+		enc = g[i] >> 8;
+		r->enc = (uint8_t)enc;
+		r->off = (uint32_t)t->nbytes;
+		for (k = 0; i < end && (g[i] >> 8) == enc && k < 256; i++, k++)
+			t->bytes[t->nbytes++] = (char)(g[i] & 0xff);
+		r->len = (uint32_t)k;
+		r->w = text_width(f, g + i - k, k);
+	}
+}
+
+/* Draw line l of t from x; returns the width drawn, as put_glyphs. */
+static pg_unit
+tc_draw_line(struct compose *c, const struct tcache *t,
+    const struct tline *l, enum pg_font f, pg_unit size, pg_unit x,
+    pg_unit y)
+{
+	const struct trun	*r;
+	size_t			 i;
+	pg_unit			 x0 = x;
+
+	for (i = 0; i < l->nruns; i++) {
+		r = &t->runs[l->run0 + i];
+		pg_text(&c->page, f, r->enc, size, x, y, t->bytes + r->off,
+		    r->len);
+		x += (pg_unit)((int64_t)r->w * size / 1000);
+	}
+	return x - x0;
+}
+
+/*
+ * Make t hold the text of element e for this letter: reused when its
+ * expansion is the one held, else expanded, encoded and, for a
+ * paragraph, broken into lines of maxw as flow_para always did; a text
+ * element (!para) is one line.
+ */
+static void
+tc_fill(struct compose *c, struct tcache *t, const struct lay_elem *e,
+    const struct fctx *x, int para, int32_t maxw)
+{
+	const char	*text = e->text != NULL ? e->text : "";
+	size_t		 start, n, next;
+	int		 bad;
+
+	if (t->valid && t->para == para && t->maxw == maxw) {
+		if (t->literal)
+			return;
+		expand(c, x, text, &c->b);
+		if (c->b.len == t->text.len &&
+		    memcmp(c->b.p, t->text.p, c->b.len) == 0)
+			return;
+	} else if (t->literal) {
+		buf_reset(&c->b);
+		buf_adds(&c->b, text);
+	} else
+		expand(c, x, text, &c->b);
+
+	glyphs_reset(&c->g);
+	bad = text_encode(&c->g, c->b.p, who_of(x));
+	buf_reset(&t->text);
+	buf_add(&t->text, c->b.p, c->b.len);
+	t->para = para;
+	t->maxw = maxw;
+	t->valid = bad == 0;
+	t->nbytes = t->nlines = t->nruns = 0;
+	if (!para) {
+		tc_add_line(c, t, e->font, e->size, 0, c->g.n);
+		return;
+	}
+	for (start = 0; start < c->g.n || start == 0; start = next) {
+		n = 0;
+		next = 1;
+		if (c->g.n > 0) {
+			n = text_fit(e->font, c->g.g + start, c->g.n - start,
+			    maxw, &next);
+			next += start;	/* text_fit counts from the line */
+		}
+		tc_add_line(c, t, e->font, e->size, start, n);
+		if (next <= start)	/* nothing fits: do not loop */
+			break;
+	}
+}
+
 /* The state of a flow being laid out. */
 struct flow {
 	int		 cell;
@@ -612,41 +838,32 @@ static void
 flow_para(struct compose *c, struct flow *f, const struct lay_elem *e,
     const struct fctx *x, pg_unit inset)
 {
-	enum pg_font	 font = e->font;
-	pg_unit		 size = e->size, lead = e->leading;
-	pg_unit		 width = f->width - 2 * inset;
-	size_t		 start, n, next;
-	int32_t		 maxw;
-	pg_unit		 w, xx;
+	struct tcache		*t;
+	const struct tline	*l;
+	pg_unit			 size = e->size, lead = e->leading;
+	pg_unit			 width = f->width - 2 * inset;
+	int32_t			 maxw;
+	size_t			 i;
+	pg_unit			 xx;
 
-	expand(c, x, e->text != NULL ? e->text : "", &c->b);
-	glyphs_reset(&c->g);
-	text_encode(&c->g, c->b.p, who_of(x));
-	f->y += e->space_before;
 	maxw = (int32_t)((int64_t)width * 1000 / (size > 0 ? size : 1));
-	for (start = 0; start < c->g.n || start == 0; start = next) {
-		n = 0;
-		next = 1;
-		if (c->g.n > 0) {
-			n = text_fit(font, c->g.g + start, c->g.n - start,
-			    maxw, &next);
-			next += start;	/* text_fit counts from the line */
-		}
+	t = tc_get(c, e);
+	tc_fill(c, t, e, x, 1, maxw);
+	f->y += e->space_before;
+	for (i = 0; i < t->nlines; i++) {
+		l = &t->lines[i];
 		flow_room(c, f, lead, e);
-		if (!f->measure && n > 0) {
-			w = glyphs_width(font, size, c->g.g + start, n);
+		if (!f->measure && l->n > 0) {
 			xx = f->left + inset;
 			if (e->align == ALIGN_RIGHT)
-				xx += width - w;
+				xx += width - l->w;
 			else if (e->align == ALIGN_CENTER)
-				xx += (width - w) / 2;
-			put_glyphs(c, font, size, cell_x(c, f->cell, xx),
-			    cell_y(c, f->cell, f->y + ASCENT(lead)),
-			    c->g.g + start, n);
+				xx += (width - l->w) / 2;
+			tc_draw_line(c, t, l, e->font, size,
+			    cell_x(c, f->cell, xx),
+			    cell_y(c, f->cell, f->y + ASCENT(lead)));
 		}
 		f->y += lead;
-		if (next <= start)	/* nothing fits: do not loop */
-			break;
 	}
 }
 
@@ -732,14 +949,22 @@ draw_elem(struct compose *c, int cell, const struct lay_elem *e,
     const struct fctx *x, unsigned int have, const char *label)
 {
 	struct flow	 f;
-	pg_unit		 w, bottom;
+	struct tcache	*t;
+	pg_unit		 w, bottom, xx;
 
 	switch (e->kind) {
 	case LAY_TEXT:
-		expand(c, x, e->text != NULL ? e->text : "", &c->b);
-		w = put_line(c, e->font, e->size, cell_x(c, cell, e->left),
-		    cell_y(c, cell, e->top + ASCENT(e->leading)), c->b.p,
-		    who_of(x), e->align, e->width);
+		/* put_line, from the cache. */
+		t = tc_get(c, e);
+		tc_fill(c, t, e, x, 0, 0);
+		w = t->lines[0].w;
+		xx = cell_x(c, cell, e->left);
+		if (e->width > 0 && e->align == ALIGN_RIGHT)
+			xx += e->width - w;
+		else if (e->width > 0 && e->align == ALIGN_CENTER)
+			xx += (e->width - w) / 2;
+		tc_draw_line(c, t, &t->lines[0], e->font, e->size, xx,
+		    cell_y(c, cell, e->top + ASCENT(e->leading)));
 		if (e->width > 0 && w > e->width)
 			overflow(c, e);
 		break;
@@ -1270,6 +1495,7 @@ compose_free(struct compose *c)
 	glyphs_free(&c->g);
 	buf_free(&c->b);
 	buf_free(&c->b2);
+	tc_free(c);
 	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
 		buf_free(&c->dates[i].fr);
 }

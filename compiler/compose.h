@@ -22,6 +22,8 @@
 #include "page.h"
 #include "text.h"
 
+struct tcache;
+
 /* One account printed on a letter, with its transient secret. */
 struct compose_account {
 	const struct dir_person	*person;
@@ -73,6 +75,8 @@ struct compose {
 		struct buf fr;		/* "1er septembre 2026" */
 	}				 dates[2];	/* see date_fr() */
 	unsigned int			 ndates;
+	struct tcache			*tc;		/* text cache, see compose.c */
+	size_t				 ntc, tccap;
 };
 
 int	 compose_init(struct compose *, const struct layout *,

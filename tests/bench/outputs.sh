@@ -63,6 +63,14 @@ compile() {
 demo=$top_srcdir/fixtures/demo
 hostile=$top_srcdir/tests/print/inputs
 school=$top_srcdir/fixtures/school.xml
+# The demo with a first name no font can print: every letter naming
+# that student warns, which caches must not silence.
+mkdir "$work/glyphs"
+cp "$demo"/*_Complet_* "$work/glyphs/"
+sed '0,/<attr name="givenName"><value>[^<]*/s//&\&#x6F22;\&#x5B57; \&#x14A;/' \
+    "$demo/ENT2DVA-DEMO_Complet_20260901_Eleve_0000.xml" \
+    >"$work/glyphs/ENT2DVA-DEMO_Complet_20260901_Eleve_0000.xml"
+
 run check-demo check $demo
 run check-academy check "$ACADEMY"
 run list-demo list $demo $demo/manual.csv
@@ -78,6 +86,7 @@ for f in ps pdf; do
 		    $school -o "$work/demo-$l-$f/run.$f" $demo
 	done
 	compile hostile-$f -o "$work/hostile-$f/run.$f" $hostile
+	compile glyphs-$f -o "$work/glyphs-$f/run.$f" "$work/glyphs"
 	for b in class staff mail; do
 		compile academy-$b-$f --batch $b -o \
 		    "$work/academy-$b-$f/run.$f" "$ACADEMY"
