@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,17 +177,183 @@ page_open(struct compose *c, const char *label)
 	c->cell = 0;
 }
 
+/* --- the back end, on a thread of its own ---------------------------- */
+
+/*
+ * Finished pages go to the back end through a small ring, emptied by a
+ * thread that calls the emit callback for each, in order: writing a
+ * page (and deflating it, for PDF) then overlaps with composing the
+ * next ones.  A page is handed over by swapping it with a free slot, so
+ * nothing is copied and memory stays a few pages.  compose_flush() waits
+ * until every page handed over was written, so that once it returns the
+ * back ends are idle and may be ended; an emit failure is reported by
+ * the calls that follow it.  Without a thread (pthread_create failed),
+ * pages are written in place, as before.
+ */
+#define EMITQ_LEN	16		/* pages in the ring */
+#define EMITQ_BATCH	8		/* pages that wake the thread */
+
+struct emitq {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* pages were queued, or quit */
+	pthread_cond_t	 space;		/* pages were written */
+	struct pg_page	 slot[EMITQ_LEN];
+	size_t		 head, n;	/* queued: slot[head], n of them */
+	int		 flush;		/* write what is queued, even few */
+	int		 quit;
+	int		 err;		/* an emit call failed */
+};
+
+/*
+ * The thread sleeps until a batch of pages is queued (or a flush asks
+ * for the rest), then writes all the pages queued at that moment before
+ * taking the lock again: one wake-up and two lock round trips per
+ * batch, not per page, so that the two threads do not ping-pong when
+ * they share one processor.
+ */
+static void *
+emitq_main(void *arg)
+{
+	struct compose	*c = arg;
+	struct emitq	*q = c->q;
+	size_t		 i, k, head;
+	int		 err;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->n < EMITQ_BATCH && !(q->n > 0 && q->flush) &&
+		    !q->quit)
+			pthread_cond_wait(&q->work, &q->mu);
+		if (q->n == 0)
+			break;
+		k = q->n;
+		head = q->head;
+		pthread_mutex_unlock(&q->mu);
+		err = 0;
+		for (i = 0; i < k; i++)
+			if (c->emit(c->emit_arg,
+			    &q->slot[(head + i) % EMITQ_LEN]) != 0)
+				err = 1;
+		pthread_mutex_lock(&q->mu);
+		if (err)
+			q->err = 1;
+		q->head = (q->head + k) % EMITQ_LEN;
+		q->n -= k;
+		if (q->n == 0)
+			q->flush = 0;
+		pthread_cond_signal(&q->space);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static void
+emitq_start(struct compose *c)
+{
+	struct emitq	*q;
+	size_t		 i;
+
+	q = xcalloc(1, sizeof(*q));
+	for (i = 0; i < EMITQ_LEN; i++)
+		pg_init(&q->slot[i], c->lay->page_width, c->lay->page_height);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->space, NULL);
+	c->q = q;
+	if (pthread_create(&q->th, NULL, emitq_main, c) != 0) {
+		c->q = NULL;
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->work);
+		pthread_cond_destroy(&q->space);
+		for (i = 0; i < EMITQ_LEN; i++)
+			pg_free(&q->slot[i]);
+		free(q);
+	}
+}
+
+/* Hand the current page over; c->page gets a free slot's page. */
+static void
+emitq_put(struct compose *c)
+{
+	struct emitq	*q = c->q;
+	struct pg_page	 tmp;
+	size_t		 i;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->n == EMITQ_LEN)
+		pthread_cond_wait(&q->space, &q->mu);
+	i = (q->head + q->n) % EMITQ_LEN;
+	tmp = q->slot[i];
+	q->slot[i] = c->page;
+	c->page = tmp;
+	q->n++;
+	if (q->err)
+		c->err = -1;
+	if (q->n == EMITQ_BATCH)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Wait until every page handed over was written. */
+static void
+emitq_drain(struct compose *c)
+{
+	struct emitq	*q = c->q;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	if (q->n > 0) {
+		q->flush = 1;
+		pthread_cond_signal(&q->work);
+	}
+	while (q->n > 0)
+		pthread_cond_wait(&q->space, &q->mu);
+	if (q->err)
+		c->err = -1;
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void
+emitq_stop(struct compose *c)
+{
+	struct emitq	*q = c->q;
+	size_t		 i;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->space);
+	for (i = 0; i < EMITQ_LEN; i++)
+		pg_free(&q->slot[i]);
+	free(q);
+	c->q = NULL;
+}
+
 static int
 page_close(struct compose *c)
 {
 	if (!c->open)
 		return c->err;
-	if (c->emit(c->emit_arg, &c->page) != 0)
-		c->err = -1;
 	c->stats.pages++;
 	c->doc_pages++;
 	if (c->page.blank)
 		c->stats.blank++;
+	/* doc_start labels a blank verso after the page before it. */
+	memcpy(c->last_label, c->page.label, sizeof(c->last_label));
+	if (c->q == NULL && !c->noq)
+		emitq_start(c);
+	if (c->q != NULL)
+		emitq_put(c);
+	else if (c->emit(c->emit_arg, &c->page) != 0)
+		c->err = -1;
 	c->open = 0;
 	c->cell = 0;
 	return c->err;
@@ -208,8 +375,7 @@ doc_start(struct compose *c)
 		page_close(c);
 	c->doc_pages = 0;
 	if (c->lay->duplex && c->stats.pages % 2 == 1) {
-		/* The last page's label is still in the page model. */
-		snprintf(vl, sizeof(vl), "%.40s-v", c->page.label);
+		snprintf(vl, sizeof(vl), "%.40s-v", c->last_label);
 		/* Outline entries wait for the document's first page. */
 		npend = c->npend;
 		c->npend = 0;
@@ -225,6 +391,7 @@ int
 compose_flush(struct compose *c)
 {
 	page_close(c);
+	emitq_drain(c);
 	return c->err;
 }
 
@@ -1491,6 +1658,7 @@ compose_free(struct compose *c)
 {
 	size_t	 i;
 
+	emitq_stop(c);
 	pg_free(&c->page);
 	glyphs_free(&c->g);
 	buf_free(&c->b);
