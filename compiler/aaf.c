@@ -54,6 +54,7 @@
 #include "diag.h"
 #include "directory.h"
 #include "mem.h"
+#include "progress.h"
 
 /* --- attribute names ------------------------------------------------ */
 
@@ -372,6 +373,7 @@ rec_finish(struct reader *rd)
 	enum dir_cat		 cat;
 
 	rec_end_attr(r);
+	progress_records(1);
 	if (r->bad) {
 		rd->dir->stats.skipped++;
 		return;
@@ -1077,6 +1079,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 		diag(DIAG_XML, &pos, "%s", "parser stopped");
 	}
 	aaf_cur = NULL;
+	progress_files(1);
 	if (rd.ctxt->myDoc != NULL)
 		xmlFreeDoc(rd.ctxt->myDoc);
 	rd.ctxt->myDoc = NULL;

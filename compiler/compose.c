@@ -28,6 +28,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "page.h"
+#include "progress.h"
 #include "text.h"
 
 /* Baseline below the top of a line box, as a fraction of the size. */
@@ -346,6 +347,7 @@ page_close(struct compose *c)
 	c->doc_pages++;
 	if (c->page.blank)
 		c->stats.blank++;
+	progress_pages(1);
 	/* doc_start labels a blank verso after the page before it. */
 	memcpy(c->last_label, c->page.label, sizeof(c->last_label));
 	if (c->q == NULL && !c->noq)
@@ -1251,6 +1253,7 @@ compose_letter(struct compose *c, const struct compose_letter *cl)
 		draw_elem(c, cell, &lay->elems[i], &x, have, label);
 	}
 	c->stats.letters++;
+	progress_letters(1);
 	if (cells_per_sheet(lay) == 1 || c->cell >= cells_per_sheet(lay))
 		page_close(c);
 	return c->err;
