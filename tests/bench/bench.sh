@@ -39,6 +39,7 @@ set -u
 : "${XMLLINT:=xmllint}"
 : "${GROFF:=groff}"
 sizes=${BENCH_SIZES:-20000 100000}
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 runs=${BENCH_RUNS:-3}
 for v in ENTPRESS GEN BENCHRUN; do
 	eval "p=\$$v"
@@ -408,9 +409,13 @@ if [ "${BENCH_WRITE:-0}" = 1 ]; then
 		    "$(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' \
 		    /proc/cpuinfo | head -n 1)), $runs runs per command," \
 		    "median wall time; RSS is the largest of the runs."
-		echo "entpress $("$ENTPRESS" --version 2>/dev/null | head -n 1)," \
+		rev=$(cd "$top_srcdir" && git rev-parse --short HEAD 2>/dev/null)
+		echo "$("$ENTPRESS" --version 2>/dev/null | head -n 1)${rev:+ ($rev)}," \
 		    "$("$XMLLINT" --version 2>&1 | head -n 1)$( [ $have_groff -eq 1 ] &&
 		    echo ", $("$GROFF" --version | head -n 1)")."
+		echo "Load average when the benchmark started: ${load:-?}; on a" \
+		    "shared machine wall times vary from run to run, the CPU" \
+		    "column less."
 		echo
 		echo "Pages count blank versos (letters start on a recto)." \
 		    "× groff: pages/s over groff's; × floor: seconds over" \
