@@ -1,8 +1,8 @@
 /*
  * aaf: the streaming AAF reader.  See aaf.h for the contract.
  *
- * The XML is walked with xmlTextReader, one node at a time, by a small
- * state machine over the fixed shape of an export:
+ * The XML is parsed by libxml2's push parser with SAX2 callbacks, and a
+ * small state machine walks the fixed shape of an export:
  *
  *	ficAlimMENESR
  *	  addRequest | modifyRequest | deleteRequest
@@ -18,6 +18,19 @@
  * fatal XML error (malformed markup, undecodable bytes) ends the file:
  * the records before it are kept and the message says the rest was
  * skipped.
+ *
+ * The reader used to be libxml2's xmlTextReader, which builds a node for
+ * everything it reads and frees it again: twice the work of the parse
+ * itself.  It is now the same parser driven the way xmlTextReader drove
+ * it, so that every export, broken ones included, reads exactly as it
+ * did: the input is fed in the same pieces (4 bytes, then 512-byte
+ * chunks out of 4096-byte reads), the events of one push (chunks up to
+ * the first that opens an element) are held and only acted upon once
+ * the push went through, so a fatal error drops what xmlTextReader
+ * would not have delivered yet, and the content of an entity is built
+ * by libxml2's own SAX2 tree builder, as before, so that its checks
+ * (loops, amplification) and the entity reference that follows are the
+ * same.  See feed_push() and struct ev.
  */
 #include "config.h"
 
@@ -34,12 +47,14 @@
 #include <unistd.h>
 
 #include <libxml/parser.h>
-#include <libxml/xmlreader.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
 
 #include "aaf.h"
 #include "diag.h"
 #include "directory.h"
 #include "mem.h"
+#include "progress.h"
 
 /* --- attribute names ------------------------------------------------ */
 
@@ -194,16 +209,51 @@ struct rec {
 	struct buf	 text;
 };
 
+/*
+ * One parser event, held until the push that produced it went through
+ * (see feed_push()).  Element names come from the parser's dictionary,
+ * which lives as long as the parser; text and attribute values are
+ * copied into struct reader's evtext.
+ */
+enum ev_type {
+	EV_START,
+	EV_END,
+	EV_TEXT,
+	EV_ENTITY		/* an entity reference in the content */
+};
+
+struct ev {
+	enum ev_type	 type;
+	int		 depth;		/* of the element; text: its parent's + 1 */
+	unsigned int	 line;		/* of the element's start tag */
+	const xmlChar	*name;		/* element local name */
+	int64_t		 name_attr;	/* offset in evtext, -1: absent */
+	int64_t		 op_attr;	/* offset in evtext, -1: absent */
+	size_t		 off, len;	/* text: bytes in evtext */
+};
+
 struct reader {
-	xmlTextReaderPtr	 xr;
+	xmlParserCtxtPtr	 ctxt;
 	struct directory	*dir;
 	const char		*name;		/* source name for messages */
 	int			 delta;
 	int			 fatal;		/* a fatal error was reported */
 	int			 root_seen;
+	int			 stop;		/* not an AAF export: stop */
 	struct rec		 rec;
 	char			 quiet[256];	/* last error not reported, */
 	struct diag_pos		 quietpos;	/* and where: see xml_error */
+
+	/* Events of the current push, and the parser's open elements. */
+	struct ev		*ev;
+	size_t			 nev, capev;
+	struct buf		 evtext;
+	int			 depth;		/* open elements */
+	unsigned int		*lines;		/* their start lines */
+	size_t			 caplines;
+	int			 opened;	/* the push opened an element */
+	const struct ev		*cur;		/* event being acted upon */
+	size_t			 textrun;	/* bytes of the text node */
 };
 
 static void
@@ -223,16 +273,16 @@ rec_reset(struct rec *r)
 	buf_reset(&r->text);
 }
 
+/*
+ * The line xmlTextReader gave the node being acted upon: an element's
+ * start tag line, and for an entity reference its parent element's
+ * (xmlGetLineNo of a reference node, whose earlier siblings the reader
+ * had already freed).
+ */
 static unsigned int
 node_line(struct reader *rd)
 {
-	xmlNodePtr	 n;
-	long		 l;
-
-	if ((n = xmlTextReaderCurrentNode(rd->xr)) != NULL &&
-	    (l = xmlGetLineNo(n)) > 0)
-		return (unsigned int)l;
-	return (unsigned int)xmlTextReaderGetParserLineNumber(rd->xr);
+	return rd->cur != NULL ? rd->cur->line : 0;
 }
 
 static void
@@ -337,6 +387,7 @@ rec_finish(struct reader *rd)
 	enum dir_cat		 cat;
 
 	rec_end_attr(r);
+	progress_records(1);
 	if (r->bad) {
 		rd->dir->stats.skipped++;
 		return;
@@ -378,28 +429,24 @@ name_is(const xmlChar *n, const char *s)
 	return n != NULL && strcmp((const char *)n, s) == 0;
 }
 
-/*
- * The value of an attribute of the current element, without the copy
- * xmlTextReaderGetAttribute makes: valid until the reader moves on,
- * which is all we need.
- */
-static const xmlChar *
+/* A "name" or "operation" attribute of the current start tag, or NULL. */
+static const char *
 node_attr(struct reader *rd, const char *name)
 {
-	const xmlChar	*v;
+	int64_t	 off;
 
-	if (xmlTextReaderMoveToAttribute(rd->xr, BAD_CAST name) != 1)
+	if (rd->cur == NULL || rd->cur->type != EV_START)
 		return NULL;
-	v = xmlTextReaderConstValue(rd->xr);
-	xmlTextReaderMoveToElement(rd->xr);
-	return v;
+	off = strcmp(name, "name") == 0 ? rd->cur->name_attr :
+	    rd->cur->op_attr;
+	return off < 0 ? NULL : rd->evtext.p + off;
 }
 
 static void
 start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 {
 	struct rec	*r = &rd->rec;
-	const xmlChar	*attr;
+	const char	*attr;
 	enum dir_field	 f;
 
 	if (depth == 0) {
@@ -454,12 +501,12 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 			rec_bad(rd, DIAG_BAD_RECORD, "attribute without name");
 			return;
 		}
-		f = attr_field((const char *)attr);
+		f = attr_field(attr);
 		if (name_is(name, "modification")) {
-			const xmlChar *op = node_attr(rd, "operation");
-			if (op != NULL && !name_is(op, "replace"))
+			const char *op = node_attr(rd, "operation");
+			if (op != NULL && strcmp(op, "replace") != 0)
 				rec_diag(rd, DIAG_BAD_OPERATION, node_line(rd),
-				    (const char *)op);
+				    op);
 		}
 		if (f == FIELD_NONE)
 			return;
@@ -507,15 +554,13 @@ end_element(struct reader *rd, int depth, const xmlChar *name)
 }
 
 static void
-text_node(struct reader *rd)
+text_node(struct reader *rd, const char *v, size_t len)
 {
 	struct rec	*r = &rd->rec;
-	const xmlChar	*v;
 
 	if (!r->active || r->bad || (!r->in_value && !r->in_id))
 		return;
-	if ((v = xmlTextReaderConstValue(rd->xr)) != NULL)
-		buf_adds(&r->text, (const char *)v);
+	buf_add(&r->text, v, len);
 }
 
 /*
@@ -523,10 +568,12 @@ text_node(struct reader *rd)
  * with libxml2's own line and column; its warnings carry nothing we act
  * on and are dropped.
  */
+static struct reader	*aaf_cur;	/* the reader being parsed */
+
 static void
 xml_error(void *ctx, xmlErrorPtr e)
 {
-	struct reader	*rd = ctx;
+	struct reader	*rd = aaf_cur;
 	struct diag_pos	 pos;
 	enum diag_code	 code;
 	char		 msg[256];
@@ -583,52 +630,277 @@ no_external(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 	return NULL;
 }
 
+/* --- events --------------------------------------------------------- */
+
+static struct ev *
+ev_new(struct reader *rd, enum ev_type type, int depth, unsigned int line)
+{
+	struct ev	*e;
+
+	if (rd->nev == rd->capev) {
+		rd->capev = rd->capev == 0 ? 256 : rd->capev * 2;
+		rd->ev = xreallocarray(rd->ev, rd->capev, sizeof(*rd->ev));
+	}
+	e = &rd->ev[rd->nev++];
+	if (type != EV_TEXT)
+		rd->textrun = 0;	/* the text node ended */
+	e->type = type;
+	e->depth = depth;
+	e->line = line;
+	e->name = NULL;
+	e->name_attr = e->op_attr = -1;
+	e->off = e->len = 0;
+	return e;
+}
+
+static int64_t
+ev_text(struct reader *rd, const xmlChar *v, size_t len)
+{
+	int64_t	 off = (int64_t)rd->evtext.len;
+
+	buf_add(&rd->evtext, v, len);
+	buf_addc(&rd->evtext, '\0');
+	return off;
+}
+
 /*
- * Stream one source through the state machine.  Returns 0 when the file
- * was read to its end, -1 when a fatal error stopped it.
+ * An attribute value as xmlTextReader gave it.  The parser hands SAX a
+ * value with its references still in it (the ampersand of &amp; as
+ * &#38;), in a copy ending in NUL; the reader's tree builder made a node
+ * list of it and read back its content.
+ */
+static int64_t
+ev_attr(struct reader *rd, const xmlChar *v, const xmlChar *end)
+{
+	xmlAttrPtr	 a;
+	xmlNodePtr	 n;
+	xmlChar		*content;
+	int64_t		 off;
+
+	if (*end != '\0' || memchr(v, '&', (size_t)(end - v)) == NULL ||
+	    rd->ctxt->myDoc == NULL)
+		return ev_text(rd, v, (size_t)(end - v));
+	a = xmlNewDocProp(rd->ctxt->myDoc, BAD_CAST "name", NULL);
+	if (a == NULL)
+		diag_fatal_nomem();
+	a->children = xmlStringLenGetNodeList(rd->ctxt->myDoc, v,
+	    (int)(end - v));
+	for (n = a->children; n != NULL; n = n->next) {
+		n->parent = (xmlNodePtr)a;
+		a->last = n;
+	}
+	content = xmlNodeGetContent((xmlNodePtr)a);
+	off = ev_text(rd, content != NULL ? content : BAD_CAST "",
+	    content != NULL ? strlen((const char *)content) : 0);
+	xmlFree(content);
+	xmlFreeProp(a);
+	return off;
+}
+
+/*
+ * Callbacks run for the document and for the content of an entity,
+ * which libxml2 parses with a context of its own on first reference.
+ * That content is built into a tree by libxml2's SAX2 handlers, as
+ * xmlTextReader did: the parser then checks it and reports the
+ * reference itself, which is what we act upon.
+ */
+static struct reader *
+sax_doc(void *ctx)
+{
+	return aaf_cur != NULL && ctx == (void *)aaf_cur->ctxt ?
+	    aaf_cur : NULL;
+}
+
+static void
+sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attrs)
+{
+	struct reader	*rd = sax_doc(ctx);
+	xmlParserCtxtPtr ctxt = ctx;
+	struct ev	*e;
+	unsigned int	 line;
+	int		 i;
+
+	/* Opening any element ends xmlTextReader's push. */
+	if (aaf_cur != NULL)
+		aaf_cur->opened = 1;
+	if (rd == NULL) {
+		xmlSAX2StartElementNs(ctx, localname, prefix, uri,
+		    nb_namespaces, namespaces, nb_attributes, nb_defaulted,
+		    attrs);
+		return;
+	}
+	line = ctxt->input != NULL && ctxt->input->line > 0 ?
+	    (unsigned int)ctxt->input->line : 0;
+	if ((size_t)rd->depth == rd->caplines) {
+		rd->caplines = rd->caplines == 0 ? 16 : rd->caplines * 2;
+		rd->lines = xreallocarray(rd->lines, rd->caplines,
+		    sizeof(*rd->lines));
+	}
+	rd->lines[rd->depth] = line;
+	e = ev_new(rd, EV_START, rd->depth++, line);
+	/*
+	 * The tree builder names an element whose prefix is bound to no
+	 * namespace by its qualified name, and so did the reader.
+	 */
+	e->name = localname;
+	if (prefix != NULL && uri == NULL &&
+	    (e->name = xmlDictQLookup(ctxt->dict, prefix, localname)) == NULL)
+		e->name = localname;
+	/*
+	 * attrs: localname, prefix, URI, value, end for each; the tree
+	 * builder dropped the ones defaulted by the DTD, and the reader
+	 * found "name" among those without a prefix.
+	 */
+	for (i = 0; i < nb_attributes - nb_defaulted; i++) {
+		if (attrs[5 * i + 1] != NULL)
+			continue;
+		if (strcmp((const char *)attrs[5 * i], "name") == 0 &&
+		    e->name_attr < 0)
+			e->name_attr = ev_attr(rd, attrs[5 * i + 3],
+			    attrs[5 * i + 4]);
+		else if (strcmp((const char *)attrs[5 * i], "operation") == 0 &&
+		    e->op_attr < 0)
+			e->op_attr = ev_attr(rd, attrs[5 * i + 3],
+			    attrs[5 * i + 4]);
+	}
+}
+
+static void
+sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct reader	*rd = sax_doc(ctx);
+	struct ev	*e;
+
+	if (rd == NULL) {
+		xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+		return;
+	}
+	if (rd->depth == 0)
+		return;
+	rd->depth--;
+	e = ev_new(rd, EV_END, rd->depth, rd->lines[rd->depth]);
+	e->name = localname;
+}
+
+static void
+sax_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct reader	*rd = sax_doc(ctx);
+	struct ev	*e;
+
+	if (rd == NULL) {
+		xmlSAX2Characters(ctx, ch, len);
+		return;
+	}
+	if (len <= 0)
+		return;
+	/*
+	 * libxml2's tree builder refuses a text node over its limit
+	 * (10 MB without XML_PARSE_HUGE) and the parse stops there;
+	 * SAX hands it over in pieces with no limit at all.  The
+	 * same limit, the same stop and libxml2's words keep an
+	 * export of one endless value from growing the buffer
+	 * without bound, and it reads as it did.
+	 */
+	rd->textrun += (size_t)len;
+	if (rd->textrun > XML_MAX_TEXT_LENGTH) {
+		snprintf(rd->quiet, sizeof(rd->quiet), "%s",
+		    "xmlSAX2Characters: huge text node");
+		rd->quietpos.file = rd->name;
+		rd->quietpos.line = xmlSAX2GetLineNumber(rd->ctxt) > 0 ?
+		    (unsigned int)xmlSAX2GetLineNumber(rd->ctxt) : 0;
+		rd->quietpos.col = xmlSAX2GetColumnNumber(rd->ctxt) > 0 ?
+		    (unsigned int)xmlSAX2GetColumnNumber(rd->ctxt) : 0;
+		xmlStopParser(rd->ctxt);
+		rd->ctxt->wellFormed = 0;
+		return;
+	}
+	/* Consecutive pieces of one text node make one event. */
+	if (rd->nev > 0 && rd->ev[rd->nev - 1].type == EV_TEXT) {
+		e = &rd->ev[rd->nev - 1];
+		rd->evtext.len--;	/* its NUL */
+		buf_add(&rd->evtext, ch, (size_t)len);
+		buf_addc(&rd->evtext, '\0');
+		e->len += (size_t)len;
+		return;
+	}
+	e = ev_new(rd, EV_TEXT, rd->depth, 0);
+	e->off = (size_t)ev_text(rd, ch, (size_t)len);
+	e->len = (size_t)len;
+}
+
+static void
+sax_cdata(void *ctx, const xmlChar *ch, int len)
+{
+	if (sax_doc(ctx) == NULL)
+		xmlSAX2CDataBlock(ctx, ch, len);
+	else
+		sax_text(ctx, ch, len);
+}
+
+static void
+sax_reference(void *ctx, const xmlChar *name)
+{
+	struct reader	*rd = sax_doc(ctx);
+
+	if (rd == NULL) {
+		xmlSAX2Reference(ctx, name);
+		return;
+	}
+	ev_new(rd, EV_ENTITY, rd->depth,
+	    rd->depth > 0 ? rd->lines[rd->depth - 1] : 0);
+}
+
+/* Comments and processing instructions: nothing to us. */
+static void
+sax_comment(void *ctx, const xmlChar *value)
+{
+	if (sax_doc(ctx) == NULL)
+		xmlSAX2Comment(ctx, value);
+}
+
+static void
+sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	if (sax_doc(ctx) == NULL)
+		xmlSAX2ProcessingInstruction(ctx, target, data);
+}
+
+/*
+ * Act upon the events of a push that went through, in order, as the
+ * nodes xmlTextReader delivered.  Returns -2 when the document is not
+ * an AAF export (nothing more is read), else 0.
  */
 static int
-read_stream(struct reader *rd)
+ev_replay(struct reader *rd)
 {
-	int		 ret, type, depth;
-	const xmlChar	*name;
+	const struct ev	*e;
+	size_t		 i;
+	int		 ret = 0;
 
-	xmlTextReaderSetStructuredErrorHandler(rd->xr, xml_error, rd);
-	arena_init(&rd->rec.arena);
-	buf_init(&rd->rec.text);
-	rd->rec.vals = NULL;
-	rd->rec.capvals = 0;
-	rec_reset(&rd->rec);
-	rd->dir->stats.files++;
-
-	while ((ret = xmlTextReaderRead(rd->xr)) == 1) {
-		type = xmlTextReaderNodeType(rd->xr);
-		depth = xmlTextReaderDepth(rd->xr);
-		switch (type) {
-		case XML_READER_TYPE_ELEMENT:
-			name = xmlTextReaderConstLocalName(rd->xr);
-			if (depth == 0 && !name_is(name, "ficAlimMENESR")) {
-				struct diag_pos pos = { rd->name,
-				    node_line(rd), 0 };
+	for (i = 0; i < rd->nev && ret == 0; i++) {
+		e = rd->cur = &rd->ev[i];
+		switch (e->type) {
+		case EV_START:
+			if (e->depth == 0 && !name_is(e->name, "ficAlimMENESR")) {
+				struct diag_pos pos = { rd->name, e->line, 0 };
 				diag(DIAG_NOT_AAF, &pos, "root element is %s",
-				    name != NULL ? (const char *)name : "?");
+				    (const char *)e->name);
 				ret = -2;
-				goto out;
+				break;
 			}
-			start_element(rd, depth, name,
-			    xmlTextReaderIsEmptyElement(rd->xr));
+			start_element(rd, e->depth, e->name, 0);
 			break;
-		case XML_READER_TYPE_END_ELEMENT:
-			end_element(rd, depth,
-			    xmlTextReaderConstLocalName(rd->xr));
+		case EV_END:
+			end_element(rd, e->depth, e->name);
 			break;
-		case XML_READER_TYPE_TEXT:
-		case XML_READER_TYPE_CDATA:
-		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-		case XML_READER_TYPE_WHITESPACE:
-			text_node(rd);
+		case EV_TEXT:
+			text_node(rd, rd->evtext.p + e->off, e->len);
 			break;
-		case XML_READER_TYPE_ENTITY_REFERENCE:
+		case EV_ENTITY:
 			/*
 			 * Only predefined and character references are
 			 * expanded; anything else would come from a DTD we
@@ -637,34 +909,134 @@ read_stream(struct reader *rd)
 			if (rd->rec.active)
 				rec_bad(rd, DIAG_XML_ENTITY, "entity");
 			else {
-				struct diag_pos pos = { rd->name,
-				    node_line(rd), 0 };
+				struct diag_pos pos = { rd->name, e->line, 0 };
 				diag(DIAG_XML_ENTITY, &pos, "%s",
 				    "outside any record");
 			}
 			break;
-		default:
+		}
+	}
+	rd->cur = NULL;
+	rd->nev = 0;
+	buf_reset(&rd->evtext);
+	return ret;
+}
+
+/* --- feeding the parser as xmlTextReader did ------------------------ */
+
+#define FEED_CHUNK	512		/* xmlTextReader's CHUNK_SIZE */
+#define FEED_READ	4096		/* its refills */
+
+/*
+ * The input of one document: a read callback (a file, an archive
+ * member) or a buffer holding all of it (memory).  buf[cur..use) is read
+ * but not parsed yet.
+ */
+struct feed {
+	int		(*read)(void *, char *, int);	/* NULL: memory */
+	void		*ctx;
+	char		*buf;
+	size_t		 use, cur, cap;
+	int		 ended;		/* read said end or error: never again */
+	int		 eof;		/* no more input: xmlTextReader's EOF mode */
+	int		 done;		/* the terminating chunk was parsed */
+	int		 started;	/* the first push went through */
+};
+
+/* xmlParserInputBufferRead: bytes read, 0 at the end, -1 on error. */
+static int
+feed_read(struct feed *f, int len)
+{
+	int	 n;
+
+	if (f->read == NULL || f->ended)
+		return 0;
+	if (f->cap - f->use < (size_t)len + 1) {
+		/* Drop what was parsed before growing. */
+		if (f->cur > 0) {
+			memmove(f->buf, f->buf + f->cur, f->use - f->cur);
+			f->use -= f->cur;
+			f->cur = 0;
+		}
+		while (f->cap - f->use < (size_t)len + 1)
+			f->cap = f->cap == 0 ? 64 * 1024 : f->cap * 2;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
+	n = f->read(f->ctx, f->buf + f->use, len);
+	if (n <= 0) {
+		f->ended = 1;
+		return n < 0 ? -1 : 0;
+	}
+	f->use += (size_t)n;
+	return n;
+}
+
+/*
+ * One xmlTextReaderPushData(): chunks until one opens an element, the
+ * input ends or the document turns out malformed.  Returns 0, or -1
+ * when the parser stopped (the events of this push are then dropped).
+ */
+static int
+feed_push(struct reader *rd, struct feed *f)
+{
+	xmlParserCtxtPtr	 ctxt = rd->ctxt;
+	size_t			 s;
+	int			 val;
+
+	rd->opened = 0;
+	while (!rd->opened) {
+		if (f->use < f->cur + FEED_CHUNK) {
+			if (f->eof)
+				break;
+			val = feed_read(f, FEED_READ);
+			if (val == 0 && f->read == NULL) {
+				if (f->use == f->cur) {
+					f->eof = 1;
+					break;
+				}
+			} else if (val < 0) {
+				f->eof = 1;
+				if (f->started || ctxt->myDoc != NULL)
+					return -1;
+				break;
+			} else if (val == 0) {
+				f->eof = 1;
+				break;
+			}
+		}
+		if (f->use >= f->cur + FEED_CHUNK) {
+			val = xmlParseChunk(ctxt, f->buf + f->cur, FEED_CHUNK, 0);
+			f->cur += FEED_CHUNK;
+			if (val != 0)
+				ctxt->wellFormed = 0;
+			if (ctxt->wellFormed == 0)
+				break;
+		} else {
+			s = f->use - f->cur;
+			val = xmlParseChunk(ctxt, f->buf + f->cur, (int)s, 0);
+			f->cur += s;
+			if (val != 0)
+				ctxt->wellFormed = 0;
 			break;
 		}
 	}
-	if (ret == 0 && !rd->root_seen && !rd->fatal) {
-		struct diag_pos pos = { rd->name, 0, 0 };
-		diag(DIAG_NOT_AAF, &pos, "%s", "empty document");
+	if (f->eof && !f->done) {
+		s = f->use - f->cur;
+		val = xmlParseChunk(ctxt, f->buf + f->cur, (int)s, 1);
+		f->cur = f->use;
+		f->done = 1;
+		if (val != 0) {
+			if (ctxt->wellFormed)
+				ctxt->wellFormed = 0;
+			else
+				return -1;
+		}
 	}
-out:
-	if (ret < 0 && rd->rec.active)
-		rd->dir->stats.skipped++;
-	if (ret == -1 && !rd->fatal && rd->quiet[0] != '\0')
-		diag(DIAG_XML, &rd->quietpos, "%s", rd->quiet);
-	else if (ret == -1 && !rd->fatal) {
-		struct diag_pos pos = { rd->name,
-		    (unsigned int)xmlTextReaderGetParserLineNumber(rd->xr), 0 };
-		diag(DIAG_XML, &pos, "%s", "parser stopped");
+	if (ctxt->wellFormed == 0) {
+		f->eof = 1;
+		return -1;
 	}
-	free(rd->rec.vals);
-	buf_free(&rd->rec.text);
-	arena_free(&rd->rec.arena);
-	return ret == 0 ? 0 : -1;
+	return 0;
 }
 
 /*
@@ -676,64 +1048,137 @@ out:
 			 XML_PARSE_COMPACT | XML_PARSE_NOCDATA)
 
 /*
- * Start reading one source.  libxml2 reports some errors before there is
- * a reader to attach a handler to (the encoding detected in the first
- * bytes, a conversion that fails in the first block): those go to the
- * global handler, which would print them raw on the standard error.  It
- * is pointed at this source until read_xr() is done with it.
+ * Stream one source through the state machine.  Returns 0 when the file
+ * was read to its end, -1 when a fatal error stopped it.
  */
-static void
-rd_begin(struct reader *rd, struct directory *d, const char *name, int delta)
-{
-	memset(rd, 0, sizeof(*rd));
-	rd->dir = d;
-	rd->name = name;
-	rd->delta = delta;
-	xmlSetStructuredErrorFunc(rd, xml_error);
-}
-
 static int
-read_xr(struct reader *rd, xmlTextReaderPtr xr)
+read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 {
-	int		 ret;
+	struct reader	 rd;
+	xmlSAXHandler	 sax;
+	int		 ret = 0;
 
-	if (xr == NULL) {
+	memset(&rd, 0, sizeof(rd));
+	rd.dir = d;
+	rd.name = name;
+	rd.delta = delta;
+
+	/* libxml2's SAX2 defaults (DTD, entities), our content handlers. */
+	xmlSAXVersion(&sax, 2);
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_text;
+	sax.ignorableWhitespace = sax_text;
+	sax.cdataBlock = sax_cdata;
+	sax.reference = sax_reference;
+	sax.comment = sax_comment;
+	sax.processingInstruction = sax_pi;
+	sax.warning = NULL;
+	sax.error = NULL;
+	sax.serror = xml_error;
+
+	/*
+	 * libxml2 reports some errors while it creates the parser (the
+	 * encoding detected in the first bytes, a conversion that fails in
+	 * the first block), before the SAX handler is the context's: those
+	 * go to the global handler, which would print them raw on the
+	 * standard error.  Both point at this source while it is read.
+	 */
+	aaf_cur = &rd;
+	xmlSetStructuredErrorFunc(&rd, xml_error);
+
+	/* xmlTextReader starts the parser with the first four bytes. */
+	feed_read(f, 4);
+	if (f->use >= 4) {
+		rd.ctxt = xmlCreatePushParserCtxt(&sax, NULL, f->buf, 4, NULL);
+		f->cur = 4;
+	} else
+		rd.ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+	if (rd.ctxt == NULL) {
+		aaf_cur = NULL;
 		xmlSetStructuredErrorFunc(NULL, NULL);
-		if (rd->fatal)
+		if (rd.fatal)
 			return -1;	/* already said why */
-		diag_sys(DIAG_SYS_OPEN, rd->name, "%s",
-		    "cannot start XML reader");
+		diag_sys(DIAG_SYS_OPEN, name, "%s", "cannot start XML reader");
 		return -1;
 	}
-	rd->xr = xr;
-	ret = read_stream(rd);
-	xmlFreeTextReader(xr);
+	xmlCtxtUseOptions(rd.ctxt, AAF_XML_OPTIONS);
+	rd.ctxt->linenumbers = 1;
+	rd.ctxt->_private = &rd;
+
+	arena_init(&rd.rec.arena);
+	buf_init(&rd.rec.text);
+	buf_init(&rd.evtext);
+	rec_reset(&rd.rec);
+	d->stats.files++;
+
+	/*
+	 * xmlTextReader pushes until the root element is open, delivers,
+	 * then pushes again each time it has delivered everything.
+	 */
+	do {
+		if ((ret = feed_push(&rd, f)) != 0)
+			break;
+	} while (rd.depth == 0 && !f->eof && !f->done);
+	f->started = 1;
+	while (ret == 0) {
+		if ((ret = ev_replay(&rd)) != 0 || f->done)
+			break;
+		ret = feed_push(&rd, f);
+	}
+	if (ret == 0 && !rd.root_seen && !rd.fatal) {
+		struct diag_pos pos = { rd.name, 0, 0 };
+		diag(DIAG_NOT_AAF, &pos, "%s", "empty document");
+	}
+	if (ret < 0 && rd.rec.active)
+		rd.dir->stats.skipped++;
+	if (ret == -1 && !rd.fatal && rd.quiet[0] != '\0')
+		diag(DIAG_XML, &rd.quietpos, "%s", rd.quiet);
+	else if (ret == -1 && !rd.fatal) {
+		struct diag_pos pos = { rd.name, rd.ctxt->input != NULL &&
+		    rd.ctxt->input->line > 0 ?
+		    (unsigned int)rd.ctxt->input->line : 0, 0 };
+		diag(DIAG_XML, &pos, "%s", "parser stopped");
+	}
+	aaf_cur = NULL;
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	return ret;
+	progress_files(1);
+	if (rd.ctxt->myDoc != NULL)
+		xmlFreeDoc(rd.ctxt->myDoc);
+	rd.ctxt->myDoc = NULL;
+	xmlFreeParserCtxt(rd.ctxt);
+	free(rd.ev);
+	free(rd.lines);
+	buf_free(&rd.evtext);
+	free(rd.rec.vals);
+	buf_free(&rd.rec.text);
+	arena_free(&rd.rec.arena);
+	return ret == 0 ? 0 : -1;
 }
 
 int
 aaf_read_memory(struct directory *d, const char *name, const char *buf,
     size_t len, int delta)
 {
-	struct reader	 rd;
+	struct feed	 f;
 
 	xmlSetExternalEntityLoader(no_external);
 	if (len > INT32_MAX) {
 		diag_sys(DIAG_SYS_READ, name, "%s", "file too large");
 		return -1;
 	}
-	rd_begin(&rd, d, directory_intern(d, name), delta);
-	return read_xr(&rd, xmlReaderForMemory(buf, (int)len, NULL, NULL,
-	    AAF_XML_OPTIONS));
+	memset(&f, 0, sizeof(f));
+	f.buf = (char *)buf;
+	f.use = len;
+	return read_feed(d, directory_intern(d, name), &f, delta);
 }
 
 /* --- files and archives as libxml2 input ---------------------------- */
 
 /*
- * libxml2 asks for 4000 bytes at a time; reading the file in large
- * blocks and serving those requests from memory saves three quarters of
- * the system calls on a large export.
+ * The parser is fed 4096 bytes at a time; reading the file in large
+ * blocks and serving those requests from memory saves nearly all the
+ * system calls on a large export.
  */
 #define FDIN_BUFSZ	(256 * 1024)
 
@@ -774,15 +1219,9 @@ fd_read(void *ctx, char *buf, int len)
 }
 
 static int
-fd_close(void *ctx)
-{
-	return 0;
-}
-
-static int
 read_file(struct directory *d, const struct aaf_source *src)
 {
-	struct reader	 rd;
+	struct feed	 f;
 	struct fdin	 in;
 	struct stat	 st;
 	int		 ret;
@@ -803,9 +1242,11 @@ read_file(struct directory *d, const struct aaf_source *src)
 	in.err = 0;
 	in.buf = xmalloc(FDIN_BUFSZ);
 	in.off = in.len = 0;
-	rd_begin(&rd, d, name, src->kind == AAF_DELTA);
-	ret = read_xr(&rd, xmlReaderForIO(fd_read, fd_close, &in, NULL, NULL,
-	    AAF_XML_OPTIONS));
+	memset(&f, 0, sizeof(f));
+	f.read = fd_read;
+	f.ctx = &in;
+	ret = read_feed(d, name, &f, src->kind == AAF_DELTA);
+	free(f.buf);
 	free(in.buf);
 	if (in.err != 0) {
 		diag_sys(DIAG_SYS_READ, name, "%s", strerror(in.err));
@@ -903,16 +1344,18 @@ static int
 read_member(struct directory *d, struct arcursor *c,
     const struct aaf_source *src)
 {
-	struct reader	 rd;
+	struct feed	 f;
 	const char	*name = directory_intern(d, src->name);
 	int		 ret;
 
 	if (arc_seek(c, src->path, src->index) != 0)
 		return -1;
 	c->err = 0;
-	rd_begin(&rd, d, name, src->kind == AAF_DELTA);
-	ret = read_xr(&rd, xmlReaderForIO(arc_read, fd_close, c, NULL, NULL,
-	    AAF_XML_OPTIONS));
+	memset(&f, 0, sizeof(f));
+	f.read = arc_read;
+	f.ctx = c;
+	ret = read_feed(d, name, &f, src->kind == AAF_DELTA);
+	free(f.buf);
 	if (c->err) {
 		diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ name, 0, 0 }, "%s",
 		    archive_error_string(c->a) != NULL ?

@@ -5,9 +5,10 @@
  * .zip/.tar.gz archives) into a list of sources; aaf_order() sorts them
  * the way the exports must be applied (Complet before Delta, by date in
  * the file name) and sets aside exports superseded by a newer Complet;
- * aaf_read() streams every source through libxml2's xmlTextReader and
- * hands each request to the directory as a struct dir_record.  Memory
- * does not grow with the file size: one record is held at a time.
+ * aaf_read() streams every source through libxml2's push parser (SAX2
+ * callbacks, fed and delivered the way xmlTextReader did, see aaf.c)
+ * and hands each request to the directory as a struct dir_record.
+ * Memory does not grow with the file size: one record is held at a time.
  *
  * The reader never loads the external DTD, never fetches or reads an
  * external entity, and refuses entity references other than the five

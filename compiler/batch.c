@@ -266,31 +266,47 @@ item_new(struct ctx *c, enum batch_section s)
 /*
  * Append the folded form of s[0..len): upper-case ASCII letters and
  * digits, any run of anything else one space (or nothing when !spaces),
- * no space at either end.  tmp is two scratch buffers: utf8_fold wants a
- * NUL-terminated string and appends.  Returns whether anything was
- * appended.
+ * no space at either end.  This is utf8_fold(FOLD_UPPER) and the
+ * squeeze in one pass (the fold stops at a NUL, and what it drops
+ * separates nothing).  Returns whether anything was appended.
  */
+static void
+fold_char(struct buf *out, size_t start, char ch, int spaces, int *sep)
+{
+	if (ch >= 'a' && ch <= 'z')
+		ch = (char)(ch - 'a' + 'A');
+	if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
+		if (*sep && spaces && out->len > start)
+			buf_addc(out, ' ');
+		*sep = 0;
+		buf_addc(out, ch);
+	} else
+		*sep = 1;
+}
+
 static int
 fold_part(struct buf *out, struct buf tmp[2], const char *s, size_t len,
     int spaces)
 {
-	size_t	 i, start = out->len;
-	int	 sep = 0;
-	char	 ch;
+	const unsigned char	*u = (const unsigned char *)s;
+	const char		*f;
+	size_t			 i, start = out->len, adv;
+	uint32_t		 cp;
+	int			 sep = 0;
 
-	buf_reset(&tmp[0]);
-	buf_add(&tmp[0], s, len);
-	buf_reset(&tmp[1]);
-	utf8_fold(&tmp[1], tmp[0].p, FOLD_UPPER);
-	for (i = 0; i < tmp[1].len; i++) {
-		ch = tmp[1].p[i];
-		if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
-			if (sep && spaces && out->len > start)
-				buf_addc(out, ' ');
-			sep = 0;
-			buf_addc(out, ch);
-		} else
-			sep = 1;
+	(void)tmp;
+	len = strnlen(s, len);
+	for (i = 0; i < len; i += adv) {
+		if (u[i] < 0x80) {
+			adv = 1;
+			fold_char(out, start, (char)u[i], spaces, &sep);
+			continue;
+		}
+		cp = utf8_decode(s + i, len - i, &adv);
+		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
+			continue;
+		for (; *f != '\0'; f++)
+			fold_char(out, start, *f, spaces, &sep);
 	}
 	return out->len > start;
 }

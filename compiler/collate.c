@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "collate.h"
@@ -19,41 +20,70 @@ is_alnum(char c)
  * The sort key of s: lower-case ASCII letters and digits, every run of
  * anything else (space, hyphen, apostrophe, dropped scripts) one space,
  * no leading or trailing space.  "D'Almeida" and "d almeida" share a key.
+ *
+ * This is utf8_fold(FOLD_LOWER) and the squeeze in one pass, without a
+ * scratch buffer: every select and batch computes a key per person.  A
+ * character the fold drops (another script, a combining mark, invalid
+ * bytes) leaves nothing, so it separates nothing either.
  */
+static void
+key_char(struct buf *out, char c, int *sep)
+{
+	if (c >= 'A' && c <= 'Z')
+		c = (char)(c - 'A' + 'a');
+	if (is_alnum(c)) {
+		if (*sep && out->len > 0)
+			buf_addc(out, ' ');
+		*sep = 0;
+		buf_addc(out, c);
+	} else
+		*sep = 1;
+}
+
 void
 collate_key(struct buf *out, const char *s)
 {
-	struct buf	 tmp;
-	size_t		 i;
-	int		 sep = 0;
+	const unsigned char	*u = (const unsigned char *)s;
+	const char		*f;
+	size_t			 i, len = strlen(s), adv;
+	uint32_t		 cp;
+	int			 sep = 0;
 
-	buf_init(&tmp);
-	utf8_fold(&tmp, s, FOLD_LOWER);
 	buf_reset(out);
-	buf_grow(out, tmp.len);
-	for (i = 0; i < tmp.len; i++) {
-		if (is_alnum(tmp.p[i])) {
-			if (sep && out->len > 0)
-				buf_addc(out, ' ');
-			sep = 0;
-			buf_addc(out, tmp.p[i]);
-		} else
-			sep = 1;
+	buf_grow(out, len);
+	for (i = 0; i < len; i += adv) {
+		if (u[i] < 0x80) {
+			adv = 1;
+			key_char(out, (char)u[i], &sep);
+			continue;
+		}
+		cp = utf8_decode(s + i, len - i, &adv);
+		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
+			continue;
+		for (; *f != '\0'; f++)
+			key_char(out, *f, &sep);
 	}
-	buf_free(&tmp);
 }
 
 char *
 collate_key_arena(struct arena *a, const char *s)
 {
 	struct buf	 k;
-	char		*p;
+	char		 small[128], *p;
 
-	buf_init(&k);
+	/* A name's key fits the stack; only a longer one is allocated. */
+	k.p = small;
+	k.len = 0;
+	k.cap = sizeof(small);
+	if (strlen(s) + 2 > sizeof(small)) {
+		buf_init(&k);
+		collate_key(&k, s);
+		p = arena_strndup(a, k.p, k.len);
+		buf_free(&k);
+		return p;
+	}
 	collate_key(&k, s);
-	p = arena_strndup(a, k.p, k.len);
-	buf_free(&k);
-	return p;
+	return arena_strndup(a, k.p, k.len);
 }
 
 /* Folded comparison with a bytewise tie-break: a total order. */

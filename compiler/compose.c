@@ -15,6 +15,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "layout.h"
 #include "mem.h"
 #include "page.h"
+#include "progress.h"
 #include "text.h"
 
 /* Baseline below the top of a line box, as a fraction of the size. */
@@ -56,6 +58,35 @@ compose_date_fr(struct buf *out, const char *ymd)
 		buf_printf(out, "1er %s %d", months_fr[m - 1], y);
 	else
 		buf_printf(out, "%d %s %d", d, months_fr[m - 1], y);
+}
+
+/*
+ * compose_date_fr for the letters: a run prints one or two dates (the
+ * run's and the codes' expiry) on every letter, so each is formatted
+ * once and copied after that.
+ */
+static void
+date_fr(struct compose *c, struct buf *out, const char *ymd)
+{
+	size_t	 i;
+
+	if (ymd == NULL || strlen(ymd) >= sizeof(c->dates[0].ymd)) {
+		compose_date_fr(out, ymd);
+		return;
+	}
+	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
+		if (c->dates[i].fr.p != NULL &&
+		    strcmp(c->dates[i].ymd, ymd) == 0) {
+			buf_add(out, c->dates[i].fr.p, c->dates[i].fr.len);
+			return;
+		}
+	/* A third date replaces the older of the two. */
+	i = c->ndates++ % (sizeof(c->dates) / sizeof(c->dates[0]));
+	snprintf(c->dates[i].ymd, sizeof(c->dates[i].ymd), "%s", ymd);
+	buf_reset(&c->dates[i].fr);
+	buf_adds(&c->dates[i].fr, "");
+	compose_date_fr(&c->dates[i].fr, ymd);
+	buf_add(out, c->dates[i].fr.p, c->dates[i].fr.len);
 }
 
 /* --- pages and cells ------------------------------------------------ */
@@ -147,17 +178,184 @@ page_open(struct compose *c, const char *label)
 	c->cell = 0;
 }
 
+/* --- the back end, on a thread of its own ---------------------------- */
+
+/*
+ * Finished pages go to the back end through a small ring, emptied by a
+ * thread that calls the emit callback for each, in order: writing a
+ * page (and deflating it, for PDF) then overlaps with composing the
+ * next ones.  A page is handed over by swapping it with a free slot, so
+ * nothing is copied and memory stays a few pages.  compose_flush() waits
+ * until every page handed over was written, so that once it returns the
+ * back ends are idle and may be ended; an emit failure is reported by
+ * the calls that follow it.  Without a thread (pthread_create failed),
+ * pages are written in place, as before.
+ */
+#define EMITQ_LEN	16		/* pages in the ring */
+#define EMITQ_BATCH	8		/* pages that wake the thread */
+
+struct emitq {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* pages were queued, or quit */
+	pthread_cond_t	 space;		/* pages were written */
+	struct pg_page	 slot[EMITQ_LEN];
+	size_t		 head, n;	/* queued: slot[head], n of them */
+	int		 flush;		/* write what is queued, even few */
+	int		 quit;
+	int		 err;		/* an emit call failed */
+};
+
+/*
+ * The thread sleeps until a batch of pages is queued (or a flush asks
+ * for the rest), then writes all the pages queued at that moment before
+ * taking the lock again: one wake-up and two lock round trips per
+ * batch, not per page, so that the two threads do not ping-pong when
+ * they share one processor.
+ */
+static void *
+emitq_main(void *arg)
+{
+	struct compose	*c = arg;
+	struct emitq	*q = c->q;
+	size_t		 i, k, head;
+	int		 err;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->n < EMITQ_BATCH && !(q->n > 0 && q->flush) &&
+		    !q->quit)
+			pthread_cond_wait(&q->work, &q->mu);
+		if (q->n == 0)
+			break;
+		k = q->n;
+		head = q->head;
+		pthread_mutex_unlock(&q->mu);
+		err = 0;
+		for (i = 0; i < k; i++)
+			if (c->emit(c->emit_arg,
+			    &q->slot[(head + i) % EMITQ_LEN]) != 0)
+				err = 1;
+		pthread_mutex_lock(&q->mu);
+		if (err)
+			q->err = 1;
+		q->head = (q->head + k) % EMITQ_LEN;
+		q->n -= k;
+		if (q->n == 0)
+			q->flush = 0;
+		pthread_cond_signal(&q->space);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static void
+emitq_start(struct compose *c)
+{
+	struct emitq	*q;
+	size_t		 i;
+
+	q = xcalloc(1, sizeof(*q));
+	for (i = 0; i < EMITQ_LEN; i++)
+		pg_init(&q->slot[i], c->lay->page_width, c->lay->page_height);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->space, NULL);
+	c->q = q;
+	if (pthread_create(&q->th, NULL, emitq_main, c) != 0) {
+		c->q = NULL;
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->work);
+		pthread_cond_destroy(&q->space);
+		for (i = 0; i < EMITQ_LEN; i++)
+			pg_free(&q->slot[i]);
+		free(q);
+	}
+}
+
+/* Hand the current page over; c->page gets a free slot's page. */
+static void
+emitq_put(struct compose *c)
+{
+	struct emitq	*q = c->q;
+	struct pg_page	 tmp;
+	size_t		 i;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->n == EMITQ_LEN)
+		pthread_cond_wait(&q->space, &q->mu);
+	i = (q->head + q->n) % EMITQ_LEN;
+	tmp = q->slot[i];
+	q->slot[i] = c->page;
+	c->page = tmp;
+	q->n++;
+	if (q->err)
+		c->err = -1;
+	if (q->n == EMITQ_BATCH)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
+/* Wait until every page handed over was written. */
+static void
+emitq_drain(struct compose *c)
+{
+	struct emitq	*q = c->q;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	if (q->n > 0) {
+		q->flush = 1;
+		pthread_cond_signal(&q->work);
+	}
+	while (q->n > 0)
+		pthread_cond_wait(&q->space, &q->mu);
+	if (q->err)
+		c->err = -1;
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void
+emitq_stop(struct compose *c)
+{
+	struct emitq	*q = c->q;
+	size_t		 i;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->space);
+	for (i = 0; i < EMITQ_LEN; i++)
+		pg_free(&q->slot[i]);
+	free(q);
+	c->q = NULL;
+}
+
 static int
 page_close(struct compose *c)
 {
 	if (!c->open)
 		return c->err;
-	if (c->emit(c->emit_arg, &c->page) != 0)
-		c->err = -1;
 	c->stats.pages++;
 	c->doc_pages++;
 	if (c->page.blank)
 		c->stats.blank++;
+	progress_pages(1);
+	/* doc_start labels a blank verso after the page before it. */
+	memcpy(c->last_label, c->page.label, sizeof(c->last_label));
+	if (c->q == NULL && !c->noq)
+		emitq_start(c);
+	if (c->q != NULL)
+		emitq_put(c);
+	else if (c->emit(c->emit_arg, &c->page) != 0)
+		c->err = -1;
 	c->open = 0;
 	c->cell = 0;
 	return c->err;
@@ -179,8 +377,7 @@ doc_start(struct compose *c)
 		page_close(c);
 	c->doc_pages = 0;
 	if (c->lay->duplex && c->stats.pages % 2 == 1) {
-		/* The last page's label is still in the page model. */
-		snprintf(vl, sizeof(vl), "%.40s-v", c->page.label);
+		snprintf(vl, sizeof(vl), "%.40s-v", c->last_label);
 		/* Outline entries wait for the document's first page. */
 		npend = c->npend;
 		c->npend = 0;
@@ -196,6 +393,7 @@ int
 compose_flush(struct compose *c)
 {
 	page_close(c);
+	emitq_drain(c);
 	return c->err;
 }
 
@@ -410,7 +608,7 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 		if (x->school != NULL)
 			buf_adds(b, nz(x->school->signature));
 	} else if (IS("date")) {
-		compose_date_fr(b, c->date);
+		date_fr(c, b, c->date);
 	} else if (IS("place_date")) {
 		if (x->school != NULL && x->school->place != NULL)
 			buf_printf(b, "%s, le ", x->school->place);
@@ -419,13 +617,13 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 			buf_printf(b, "%s, le ", l->school->city);
 		else
 			buf_adds(b, "Le ");
-		compose_date_fr(b, c->date);
+		date_fr(c, b, c->date);
 	} else if (IS("serial")) {
 		if (x->cl != NULL)
 			buf_adds(b, nz(x->cl->serial));
 	} else if (IS("valid_until")) {
 		if (x->cl != NULL && x->cl->valid_until != NULL)
-			compose_date_fr(b, x->cl->valid_until);
+			date_fr(c, b, x->cl->valid_until);
 	} else if (IS("replaces")) {
 		if (x->cl != NULL)
 			buf_adds(b, nz(x->cl->replaces));
@@ -436,15 +634,25 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 #undef IS
 }
 
-/* Expand {fields} of a template text; "{{" is a literal brace. */
+/*
+ * Expand {fields} of a template text; "{{" is a literal brace.  The
+ * text between fields is copied a run at a time: a letter expands
+ * several kilobytes of template, nearly all of it literal.
+ */
 static void
 expand(struct compose *c, const struct fctx *x, const char *t,
     struct buf *out)
 {
 	const char	*p, *e;
+	size_t		 n;
 
 	buf_reset(out);
 	for (p = t; *p != '\0'; p++) {
+		if ((n = strcspn(p, "{}")) > 0) {
+			buf_add(out, p, n);
+			p += n - 1;
+			continue;
+		}
 		if (p[0] == '{' && p[1] == '{') {
 			buf_addc(out, '{');
 			p++;
@@ -523,6 +731,244 @@ when_holds(unsigned int cond, unsigned int have)
 	return (cond & ~WHEN_PROFILES & ~have) == 0;
 }
 
+/* --- the text cache ------------------------------------------------- */
+
+/*
+ * Most of a letter's text is the same on every letter: the paragraphs
+ * without fields, the school's lines, the date.  So each template text
+ * (a layout element) keeps its last expansion beside what it became:
+ * its lines (where text_fit broke it) and, per line, the runs of one
+ * glyph vector that put_glyphs would draw, with their widths.  A letter
+ * whose text expands the same as the previous one's then skips encoding,
+ * measuring and breaking, and draws the same runs.  An element whose
+ * text holds no field is not even expanded again.  Only a text that
+ * encoded without a warning is reused: a name that needs one is encoded
+ * (and diagnosed) every time, as it always was.
+ */
+struct trun {
+	uint8_t		 enc;		/* glyph vector */
+	uint32_t	 off, len;	/* bytes, in tcache.bytes */
+	int32_t		 w;		/* width in AFM units */
+};
+
+struct tline {
+	size_t		 n;		/* glyphs on the line, 0: empty */
+	pg_unit		 w;		/* width at the element's size */
+	size_t		 run0, nruns;	/* its runs, in tcache.runs */
+};
+
+struct tcache {
+	const struct lay_elem	*e;		/* key; NULL: a free slot */
+	int			 valid;		/* reusable */
+	int			 literal;	/* text without any field */
+	int			 para;		/* broken into lines */
+	int32_t			 maxw;		/* paragraphs: width broken to */
+	struct buf		 text;		/* the expansion held */
+	char			*bytes;		/* glyph codes, low bytes */
+	size_t			 nbytes, capbytes;
+	struct tline		*lines;
+	size_t			 nlines, caplines;
+	struct trun		*runs;
+	size_t			 nruns, capruns;
+};
+
+static size_t
+tc_slot(const struct tcache *v, size_t cap, const struct lay_elem *e)
+{
+	uint64_t	 h = (uint64_t)(uintptr_t)e;
+	size_t		 i;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	for (i = (size_t)h & (cap - 1); v[i].e != NULL && v[i].e != e;
+	    i = (i + 1) & (cap - 1))
+		continue;
+	return i;
+}
+
+/* The cache entry of element e, created empty on first use. */
+static struct tcache *
+tc_get(struct compose *c, const struct lay_elem *e)
+{
+	struct tcache	*nv;
+	size_t		 i, j, ncap;
+
+	if (c->tccap != 0) {
+		i = tc_slot(c->tc, c->tccap, e);
+		if (c->tc[i].e == e)
+			return &c->tc[i];
+	}
+	if ((c->ntc + 1) * 2 > c->tccap) {
+		ncap = c->tccap == 0 ? 64 : c->tccap * 2;
+		nv = xcalloc(ncap, sizeof(*nv));
+		for (i = 0; i < c->tccap; i++)
+			if (c->tc[i].e != NULL) {
+				j = tc_slot(nv, ncap, c->tc[i].e);
+				nv[j] = c->tc[i];
+			}
+		free(c->tc);
+		c->tc = nv;
+		c->tccap = ncap;
+	}
+	i = tc_slot(c->tc, c->tccap, e);
+	c->tc[i].e = e;
+	buf_init_secret(&c->tc[i].text);
+	c->tc[i].literal = e->text == NULL || strpbrk(e->text, "{}") == NULL;
+	c->ntc++;
+	return &c->tc[i];
+}
+
+static void
+tc_free(struct compose *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->tccap; i++) {
+		if (c->tc[i].e == NULL)
+			continue;
+		buf_free(&c->tc[i].text);
+		if (c->tc[i].bytes != NULL)
+			mem_wipe(c->tc[i].bytes, c->tc[i].capbytes);
+		free(c->tc[i].bytes);
+		free(c->tc[i].lines);
+		free(c->tc[i].runs);
+	}
+	free(c->tc);
+	c->tc = NULL;
+	c->tccap = c->ntc = 0;
+}
+
+/*
+ * One line of the glyphs in c->g, g[start..start+n), as put_glyphs
+ * draws it: runs of one vector, at most 256 glyphs each.
+ */
+static void
+tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
+    pg_unit size, size_t start, size_t n)
+{
+	const uint16_t	*g = c->g.g;
+	struct tline	*l;
+	struct trun	*r;
+	size_t		 i, k, end = start + n;
+	int		 enc;
+
+	if (t->nlines == t->caplines) {
+		t->caplines = t->caplines == 0 ? 16 : t->caplines * 2;
+		t->lines = xreallocarray(t->lines, t->caplines,
+		    sizeof(*t->lines));
+	}
+	l = &t->lines[t->nlines++];
+	l->n = n;
+	l->w = n > 0 ? glyphs_width(f, size, g + start, n) : 0;
+	l->run0 = t->nruns;
+	l->nruns = 0;
+	if (t->nbytes + n > t->capbytes) {
+		size_t	 cap = t->capbytes;
+		char	*nb;
+
+		while (t->nbytes + n > cap)
+			cap = cap == 0 ? 256 : cap * 2;
+		/* The bytes may spell a code: the old block is wiped. */
+		nb = xmalloc(cap);
+		if (t->nbytes > 0)
+			memcpy(nb, t->bytes, t->nbytes);
+		if (t->bytes != NULL)
+			mem_wipe(t->bytes, t->capbytes);
+		free(t->bytes);
+		t->bytes = nb;
+		t->capbytes = cap;
+	}
+	for (i = start; i < end; ) {
+		if (t->nruns == t->capruns) {
+			t->capruns = t->capruns == 0 ? 16 : t->capruns * 2;
+			t->runs = xreallocarray(t->runs, t->capruns,
+			    sizeof(*t->runs));
+		}
+		r = &t->runs[t->nruns++];
+		l->nruns++;
+		enc = g[i] >> 8;
+		r->enc = (uint8_t)enc;
+		r->off = (uint32_t)t->nbytes;
+		for (k = 0; i < end && (g[i] >> 8) == enc && k < 256; i++, k++)
+			t->bytes[t->nbytes++] = (char)(g[i] & 0xff);
+		r->len = (uint32_t)k;
+		r->w = text_width(f, g + i - k, k);
+	}
+}
+
+/* Draw line l of t from x; returns the width drawn, as put_glyphs. */
+static pg_unit
+tc_draw_line(struct compose *c, const struct tcache *t,
+    const struct tline *l, enum pg_font f, pg_unit size, pg_unit x,
+    pg_unit y)
+{
+	const struct trun	*r;
+	size_t			 i;
+	pg_unit			 x0 = x;
+
+	for (i = 0; i < l->nruns; i++) {
+		r = &t->runs[l->run0 + i];
+		pg_text(&c->page, f, r->enc, size, x, y, t->bytes + r->off,
+		    r->len);
+		x += (pg_unit)((int64_t)r->w * size / 1000);
+	}
+	return x - x0;
+}
+
+/*
+ * Make t hold the text of element e for this letter: reused when its
+ * expansion is the one held, else expanded, encoded and, for a
+ * paragraph, broken into lines of maxw as flow_para always did; a text
+ * element (!para) is one line.
+ */
+static void
+tc_fill(struct compose *c, struct tcache *t, const struct lay_elem *e,
+    const struct fctx *x, int para, int32_t maxw)
+{
+	const char	*text = e->text != NULL ? e->text : "";
+	size_t		 start, n, next;
+	int		 bad;
+
+	if (t->valid && t->para == para && t->maxw == maxw) {
+		if (t->literal)
+			return;
+		expand(c, x, text, &c->b);
+		if (c->b.len == t->text.len &&
+		    memcmp(c->b.p, t->text.p, c->b.len) == 0)
+			return;
+	} else if (t->literal) {
+		buf_reset(&c->b);
+		buf_adds(&c->b, text);
+	} else
+		expand(c, x, text, &c->b);
+
+	glyphs_reset(&c->g);
+	bad = text_encode(&c->g, c->b.p, who_of(x));
+	buf_reset(&t->text);
+	buf_add(&t->text, c->b.p, c->b.len);
+	t->para = para;
+	t->maxw = maxw;
+	t->valid = bad == 0;
+	t->nbytes = t->nlines = t->nruns = 0;
+	if (!para) {
+		tc_add_line(c, t, e->font, e->size, 0, c->g.n);
+		return;
+	}
+	for (start = 0; start < c->g.n || start == 0; start = next) {
+		n = 0;
+		next = 1;
+		if (c->g.n > 0) {
+			n = text_fit(e->font, c->g.g + start, c->g.n - start,
+			    maxw, &next);
+			next += start;	/* text_fit counts from the line */
+		}
+		tc_add_line(c, t, e->font, e->size, start, n);
+		if (next <= start)	/* nothing fits: do not loop */
+			break;
+	}
+}
+
 /* The state of a flow being laid out. */
 struct flow {
 	int		 cell;
@@ -590,41 +1036,32 @@ static void
 flow_para(struct compose *c, struct flow *f, const struct lay_elem *e,
     const struct fctx *x, pg_unit inset)
 {
-	enum pg_font	 font = e->font;
-	pg_unit		 size = e->size, lead = e->leading;
-	pg_unit		 width = f->width - 2 * inset;
-	size_t		 start, n, next;
-	int32_t		 maxw;
-	pg_unit		 w, xx;
+	struct tcache		*t;
+	const struct tline	*l;
+	pg_unit			 size = e->size, lead = e->leading;
+	pg_unit			 width = f->width - 2 * inset;
+	int32_t			 maxw;
+	size_t			 i;
+	pg_unit			 xx;
 
-	expand(c, x, e->text != NULL ? e->text : "", &c->b);
-	glyphs_reset(&c->g);
-	text_encode(&c->g, c->b.p, who_of(x));
-	f->y += e->space_before;
 	maxw = (int32_t)((int64_t)width * 1000 / (size > 0 ? size : 1));
-	for (start = 0; start < c->g.n || start == 0; start = next) {
-		n = 0;
-		next = 1;
-		if (c->g.n > 0) {
-			n = text_fit(font, c->g.g + start, c->g.n - start,
-			    maxw, &next);
-			next += start;	/* text_fit counts from the line */
-		}
+	t = tc_get(c, e);
+	tc_fill(c, t, e, x, 1, maxw);
+	f->y += e->space_before;
+	for (i = 0; i < t->nlines; i++) {
+		l = &t->lines[i];
 		flow_room(c, f, lead, e);
-		if (!f->measure && n > 0) {
-			w = glyphs_width(font, size, c->g.g + start, n);
+		if (!f->measure && l->n > 0) {
 			xx = f->left + inset;
 			if (e->align == ALIGN_RIGHT)
-				xx += width - w;
+				xx += width - l->w;
 			else if (e->align == ALIGN_CENTER)
-				xx += (width - w) / 2;
-			put_glyphs(c, font, size, cell_x(c, f->cell, xx),
-			    cell_y(c, f->cell, f->y + ASCENT(lead)),
-			    c->g.g + start, n);
+				xx += (width - l->w) / 2;
+			tc_draw_line(c, t, l, e->font, size,
+			    cell_x(c, f->cell, xx),
+			    cell_y(c, f->cell, f->y + ASCENT(lead)));
 		}
 		f->y += lead;
-		if (next <= start)	/* nothing fits: do not loop */
-			break;
 	}
 }
 
@@ -710,14 +1147,22 @@ draw_elem(struct compose *c, int cell, const struct lay_elem *e,
     const struct fctx *x, unsigned int have, const char *label)
 {
 	struct flow	 f;
-	pg_unit		 w, bottom;
+	struct tcache	*t;
+	pg_unit		 w, bottom, xx;
 
 	switch (e->kind) {
 	case LAY_TEXT:
-		expand(c, x, e->text != NULL ? e->text : "", &c->b);
-		w = put_line(c, e->font, e->size, cell_x(c, cell, e->left),
-		    cell_y(c, cell, e->top + ASCENT(e->leading)), c->b.p,
-		    who_of(x), e->align, e->width);
+		/* put_line, from the cache. */
+		t = tc_get(c, e);
+		tc_fill(c, t, e, x, 0, 0);
+		w = t->lines[0].w;
+		xx = cell_x(c, cell, e->left);
+		if (e->width > 0 && e->align == ALIGN_RIGHT)
+			xx += e->width - w;
+		else if (e->width > 0 && e->align == ALIGN_CENTER)
+			xx += (e->width - w) / 2;
+		tc_draw_line(c, t, &t->lines[0], e->font, e->size, xx,
+		    cell_y(c, cell, e->top + ASCENT(e->leading)));
 		if (e->width > 0 && w > e->width)
 			overflow(c, e);
 		else if (e->width == 0 && e->left + w > c->lay->cell_width)
@@ -845,6 +1290,7 @@ compose_letter(struct compose *c, struct compose_letter *cl)
 	}
 	c->stats.letters++;
 	cl->last_page = c->stats.pages + 1;
+	progress_letters(1);
 	if (cells_per_sheet(lay) == 1 || c->cell >= cells_per_sheet(lay))
 		page_close(c);
 	return c->err;
@@ -1238,6 +1684,8 @@ compose_init(struct compose *c, const struct layout *lay,
     const struct school_file *schools, const char *date, compose_emit_fn fn,
     void *arg)
 {
+	size_t	 i;
+
 	memset(c, 0, sizeof(*c));
 	c->lay = lay;
 	c->schools = schools;
@@ -1248,12 +1696,17 @@ compose_init(struct compose *c, const struct layout *lay,
 	glyphs_init(&c->g);
 	buf_init_secret(&c->b);
 	buf_init_secret(&c->b2);
+	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
+		buf_init(&c->dates[i].fr);
 	return 0;
 }
 
 void
 compose_free(struct compose *c)
 {
+	size_t	 i;
+
+	emitq_stop(c);
 	pg_free(&c->page);
 	/* The field buffers and glyphs last held a letter: codes. */
 	if (c->g.g != NULL)
@@ -1265,4 +1718,7 @@ compose_free(struct compose *c)
 		cred_wipe(c->b2.p, c->b2.cap);
 	buf_free(&c->b);
 	buf_free(&c->b2);
+	tc_free(c);
+	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
+		buf_free(&c->dates[i].fr);
 }

@@ -6,8 +6,9 @@
  * expands the {fields}, encodes the text into glyphs, breaks paragraphs,
  * draws frames, and places the letter in the next free cell of the
  * current sheet (a whole sheet for the letter layout, one of two halves
- * or eight cards otherwise).  Each finished page goes straight to the
- * back end through a callback, so memory does not grow with the run.
+ * or eight cards otherwise).  Each finished page goes to the back end
+ * through a callback, on a thread of its own, a few pages behind, so
+ * memory does not grow with the run.
  * With a duplex layout every letter, cover sheet and list starts on a
  * recto: a blank verso is added when needed and counted.
  */
@@ -21,6 +22,9 @@
 #include "layout.h"
 #include "page.h"
 #include "text.h"
+
+struct emitq;
+struct tcache;
 
 /* One account printed on a letter, with its transient secret. */
 struct compose_account {
@@ -40,7 +44,13 @@ struct compose_letter {
 	uint32_t			 last_page;	/* from 1, blanks counted */
 };
 
-/* The back end: one call per finished page. */
+/*
+ * The back end: one call per finished page, in page order, from a thread
+ * of compose's own (so that writing a page overlaps composing the next);
+ * compose_flush() returns once every finished page was emitted, and only
+ * then may the caller touch what the callback writes to.  c->noq = 1
+ * after compose_init() makes every call from the composing thread.
+ */
 typedef int (*compose_emit_fn)(void *, const struct pg_page *);
 
 struct compose_stats {
@@ -70,6 +80,16 @@ struct compose {
 	struct glyphs			 g;
 	struct buf			 b, b2;
 	unsigned int			 warned;	/* overflow warned once */
+	struct {
+		char	 ymd[16];
+		struct buf fr;		/* "1er septembre 2026" */
+	}				 dates[2];	/* see date_fr() */
+	unsigned int			 ndates;
+	struct tcache			*tc;		/* text cache, see compose.c */
+	size_t				 ntc, tccap;
+	struct emitq			*q;		/* pages to the back end */
+	int				 noq;		/* 1: emit in place, no thread */
+	char				 last_label[48]; /* of the last page closed */
 };
 
 int	 compose_init(struct compose *, const struct layout *,

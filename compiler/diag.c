@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "diag.h"
+#include "progress.h"
 
 static const char *const diag_texts[DIAG__MAX] = {
 	"ok",						/* DIAG_OK */
@@ -156,6 +157,8 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 	if (lvl < diag_min_level)
 		return;
 
+	/* A progress line on the terminal is erased, not written after. */
+	progress_clear();
 	fprintf(fp, "%s: ", diag_prog);
 	if (pos != NULL && pos->file != NULL) {
 		fputs(pos->file, fp);
@@ -229,6 +232,7 @@ diag_reset(void)
 _Noreturn void
 diag_fatal_nomem(void)
 {
+	progress_clear();
 	fprintf(stderr, "%s: SYSERR: %s\n", diag_prog,
 	    diag_texts[DIAG_SYS_NOMEM]);
 	exit(LEVEL_SYSERR);

@@ -447,6 +447,26 @@ set_stroke(struct emit_ps *ps, pg_unit width, pg_unit dash)
 	}
 }
 
+/* Bytes a PostScript string holds as they are: printable, not ( ) \\. */
+static const unsigned char ps_plain[256] = {
+	['\x20'] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1,
+	['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1,
+	['.'] = 1, ['/'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+	['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	[':'] = 1, [';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1,
+	['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+	['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1,
+	['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+	['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1,
+	['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1,
+	['_'] = 1, ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+	['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+	['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+	['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1,
+	['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1,
+	['}'] = 1, ['~'] = 1
+};
+
 /*
  * A text run: the font when it changed, then (string) x y T, cut into
  * pieces of at most STR_CHUNK escaped bytes, the later ones shown with
@@ -461,7 +481,7 @@ put_text(struct emit_ps *ps, const struct pg_text *t)
 	struct outw		*w = ps->w;
 	const unsigned char	*s = (const unsigned char *)t->s;
 	char			 chunk[STR_CHUNK + 8];
-	size_t			 i, n;
+	size_t			 i, k, n;
 	int			 key, first;
 	unsigned char		 c;
 
@@ -504,6 +524,16 @@ put_text(struct emit_ps *ps, const struct pg_text *t)
 		n = 0;
 		chunk[n++] = '(';
 		while (i < t->len && n < STR_CHUNK) {
+			/* A run of bytes that need no escape, copied at once. */
+			for (k = i; k < t->len && k - i < STR_CHUNK - n &&
+			    ps_plain[s[k]]; k++)
+				continue;
+			if (k > i) {
+				memcpy(chunk + n, s + i, k - i);
+				n += k - i;
+				i = k;
+				continue;
+			}
 			c = s[i++];
 			if (c == '(' || c == ')' || c == '\\') {
 				chunk[n++] = '\\';
@@ -584,6 +614,7 @@ emit_ps_page(struct emit_ps *ps, const struct pg_page *p)
 {
 	struct outw	*w = ps->w;
 	struct buf	 label;
+	char		 lbuf[256];
 	size_t		 i;
 
 	/*
@@ -595,7 +626,11 @@ emit_ps_page(struct emit_ps *ps, const struct pg_page *p)
 		put_header(ps, p);
 	ps->npages++;
 
-	buf_init(&label);
+	/* At most 3 bytes per label byte (EUR): on the stack. */
+	label.p = lbuf;
+	label.len = 0;
+	label.cap = sizeof(lbuf);
+	lbuf[0] = '\0';
 	ascii7(&label, p->label, strnlen(p->label, sizeof(p->label)), 1);
 	outw_puts(w, "%%Page: ");
 	if (label.len > 0)
@@ -605,7 +640,6 @@ emit_ps_page(struct emit_ps *ps, const struct pg_page *p)
 	outw_putc(w, ' ');
 	outw_int(w, (long long)ps->npages);
 	outw_puts(w, "\n%%BeginPageSetup\n/pgsave save def\n%%EndPageSetup\n");
-	buf_free(&label);
 
 	ps->font = -1;
 	ps->size = -1;

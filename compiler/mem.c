@@ -437,13 +437,11 @@ buf_grow(struct buf *b, size_t n)
 	b->p[b->len] = '\0';
 }
 
+/* buf_grow for the inline calls of mem.h, which tested the room. */
 void
-buf_add(struct buf *b, const void *data, size_t n)
+buf_grow_slow(struct buf *b, size_t n)
 {
 	buf_grow(b, n);
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
 }
 
 void
@@ -452,13 +450,6 @@ buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-void
-buf_addc(struct buf *b, int c)
-{
-	buf_grow(b, 1);
-	b->p[b->len++] = (char)c;
-	b->p[b->len] = '\0';
-}
 
 void
 buf_printf(struct buf *b, const char *fmt, ...)

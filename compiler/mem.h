@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
@@ -103,10 +104,33 @@ void	 buf_init_secret(struct buf *);
 void	 buf_free(struct buf *);
 void	 buf_reset(struct buf *);
 void	 buf_grow(struct buf *, size_t);
-void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_grow_slow(struct buf *, size_t);
 void	 buf_adds(struct buf *, const char *);
-void	 buf_addc(struct buf *, int);
 void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The two calls every stage makes per byte or per field, inline: the
+ * room test and the copy, the allocation out of line (buf_grow_slow).
+ */
+static inline void
+buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (b->cap - b->len <= n)
+		buf_grow_slow(b, n);
+	if (n > 0)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static inline void
+buf_addc(struct buf *b, int c)
+{
+	if (b->cap - b->len <= 1)
+		buf_grow_slow(b, 1);
+	b->p[b->len++] = (char)c;
+	b->p[b->len] = '\0';
+}
 
 #endif /* ENTPRESS_MEM_H */

@@ -150,7 +150,7 @@ drain(struct outw *w)
 }
 
 void
-outw_write(struct outw *w, const void *p, size_t n)
+outw_write_slow(struct outw *w, const void *p, size_t n)
 {
 	const unsigned char	*s = p;
 	size_t			 k;
@@ -169,25 +169,6 @@ outw_write(struct outw *w, const void *p, size_t n)
 		s += k;
 		n -= k;
 	}
-}
-
-void
-outw_puts(struct outw *w, const char *s)
-{
-	outw_write(w, s, strlen(s));
-}
-
-void
-outw_putc(struct outw *w, int c)
-{
-	unsigned char	 b = (unsigned char)c;
-
-	if (w->hook == NULL && w->len < OUTW_BUFSZ) {
-		w->buf[w->len++] = b;
-		w->count++;
-		return;
-	}
-	outw_write(w, &b, 1);
 }
 
 void

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define OUTW_BUFSZ	(256 * 1024)
 
@@ -36,9 +37,7 @@ struct outw {
 };
 
 int	 outw_open(struct outw *, const char *);
-void	 outw_write(struct outw *, const void *, size_t);
-void	 outw_puts(struct outw *, const char *);
-void	 outw_putc(struct outw *, int);
+void	 outw_write_slow(struct outw *, const void *, size_t);
 void	 outw_printf(struct outw *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 outw_int(struct outw *, long long);
@@ -48,5 +47,36 @@ int	 outw_finish(struct outw *);
 int	 outw_publish(struct outw *);
 int	 outw_commit(struct outw *);
 void	 outw_abort(struct outw *);
+
+/*
+ * The back ends write a page as hundreds of small pieces: the common
+ * case (no hook, room in the buffer) is a copy, inline; the rest is
+ * outw_write_slow().
+ */
+static inline void
+outw_write(struct outw *w, const void *p, size_t n)
+{
+	if (w->hook == NULL && OUTW_BUFSZ - w->len >= n) {
+		memcpy(w->buf + w->len, p, n);
+		w->len += n;
+		w->count += n;
+		return;
+	}
+	outw_write_slow(w, p, n);
+}
+
+static inline void
+outw_puts(struct outw *w, const char *s)
+{
+	outw_write(w, s, strlen(s));
+}
+
+static inline void
+outw_putc(struct outw *w, int c)
+{
+	unsigned char	 b = (unsigned char)c;
+
+	outw_write(w, &b, 1);
+}
 
 #endif /* ENTPRESS_OUTW_H */
