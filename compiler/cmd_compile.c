@@ -36,6 +36,7 @@
 #include "compose.h"
 #include "credentials.h"
 #include "diag.h"
+#include "progress.h"
 #include "directory.h"
 #include "emit_pdf.h"
 #include "emit_ps.h"
@@ -785,6 +786,8 @@ cmd_print(struct cmd_opts *o, struct cmd_print *pr)
 	const struct layout	*lay = pr->lay;
 	uint32_t		 nletters[SECTION__MAX];
 	size_t			 i, j;
+	uint64_t		 total;
+	double			 secs;
 	int			 ret = -1, have_csv = 0, have_ldif = 0;
 	int			 have_man = 0, composed = 0;
 
@@ -862,6 +865,10 @@ cmd_print(struct cmd_opts *o, struct cmd_print *pr)
 		composed = 1;
 		x.c = &c;
 	}
+	for (j = 0, total = 0; j < pr->nruns; j++)
+		for (i = 0; i < SECTION__MAX; i++)
+			total += pr->runs[j].nletters[i];
+	progress_phase(PHASE_PRINT, total);
 	for (j = 0, ret = 0; j < pr->nruns && ret == 0; j++) {
 		ret = run_letters(&x, &pr->runs[j]);
 		for (i = 0; i < SECTION__MAX; i++)
@@ -872,12 +879,23 @@ cmd_print(struct cmd_opts *o, struct cmd_print *pr)
 			if ((outs[i].pdf ? emit_pdf_end(outs[i].pdfw) :
 			    emit_ps_end(outs[i].ps)) != 0)
 				ret = -1;
+		/*
+		 * The summary for the person who ran it; the time makes it
+		 * the one line of a run that is not reproducible, so it is
+		 * never part of a golden (tests run with -q).
+		 */
+		secs = progress_done();
 		if (!o->quiet && ret == 0)
-			fprintf(stderr, "entpress: %s: %u pages (%u blank), "
-			    "%u letters: %u by class, %u staff, %u posted\n",
-			    outs[0].path, c.stats.pages, c.stats.blank,
-			    c.stats.letters, nletters[SECTION_CLASS],
-			    nletters[SECTION_STAFF], nletters[SECTION_MAIL]);
+			fprintf(stderr, "entpress: %s: %u %s (%u blank), "
+			    "%u %s: %u by class, %u staff, %u posted in %u "
+			    "%s; %.1f s\n", outs[0].path, c.stats.pages,
+			    c.stats.pages == 1 ? "page" : "pages",
+			    c.stats.blank, c.stats.letters,
+			    c.stats.letters == 1 ? "letter" : "letters",
+			    nletters[SECTION_CLASS], nletters[SECTION_STAFF],
+			    nletters[SECTION_MAIL], nletters[SECTION_MAIL],
+			    nletters[SECTION_MAIL] == 1 ? "envelope" :
+			    "envelopes", secs);
 		compose_free(&c);
 	}
 	if (ret != 0)

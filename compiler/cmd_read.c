@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "collate.h"
 #include "diag.h"
+#include "progress.h"
 #include "directory.h"
 #include "ledger.h"
 #include "manual.h"
@@ -142,6 +143,7 @@ cmd_load_paths(struct cmd_opts *o, char *const *paths, size_t n,
 			input_add(o, set.csv[ncsv], "csv");
 	}
 	aaf_order(&set);
+	progress_phase(PHASE_READ, set.n);
 	aaf_read(&set, d);
 	for (i = 0; i < set.ncsv; i++)
 		manual_read(d, set.csv[i]);

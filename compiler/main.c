@@ -20,6 +20,7 @@
 #include "cmd.h"
 #include "export.h"
 #include "diag.h"
+#include "progress.h"
 #include "directory.h"
 #include "mem.h"
 #include "select.h"
@@ -410,7 +411,9 @@ main(int argc, char *argv[])
 	o.argc = optind - 2;
 
 	aaf_global_init();
+	progress_init(o.quiet);
 	ret = fn(&o);
+	progress_done();
 	aaf_global_cleanup();
 	cmd_opts_free(&o);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -65,6 +65,8 @@ progress_phase(enum progress_phase ph, uint64_t total)
 	    progress_g.clock() : clock_ns();
 	memcpy(progress_g.phase_n, progress_g.n, sizeof(progress_g.n));
 	progress_g.tick = PROGRESS_EVERY;	/* look at the clock soon */
+	/* and draw then: a new phase is news, whatever was drawn last. */
+	progress_g.last = progress_g.phase_t0 - 1000000000;
 }
 
 /* "12 s", "3 min 07 s". */
