@@ -1066,7 +1066,7 @@ cmd_compile(struct cmd_opts *o)
 	struct ledger		*l = NULL;
 	struct cmd_print	 pr;
 	char			 date[11];
-	int			 ret = -1;
+	int			 ret = -1, rc;
 
 	memset(&sel, 0, sizeof(sel));
 	memset(&r, 0, sizeof(r));
@@ -1094,8 +1094,13 @@ cmd_compile(struct cmd_opts *o)
 	ledger_set_today(l, date);
 	o->sel.state_of = ledger_state_of;
 	o->sel.state_arg = l;
+	/* Every account selected is looked up: one snapshot for them all. */
+	if (ledger_read_begin(l) != 0)
+		goto out;
 	select_run(&d, &o->sel, &sel);
-	if (keep_unissued(l, &sel, date, o->quiet) != 0)
+	rc = keep_unissued(l, &sel, date, o->quiet);
+	ledger_read_end(l);
+	if (rc != 0)
 		goto out;
 
 	memset(&bo, 0, sizeof(bo));

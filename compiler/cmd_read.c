@@ -368,6 +368,12 @@ cmd_list(struct cmd_opts *o)
 			ledger_close(l);
 		return diag_worst();
 	}
+	/* Each account listed is looked up: one snapshot for them all. */
+	if (l != NULL && ledger_read_begin(l) != 0) {
+		directory_free(&d);
+		ledger_close(l);
+		return diag_worst();
+	}
 	select_run(&d, &o->sel, &sel);
 	buf_init(&key);
 	fputs("id\tprofile\torigin\tstate\tschool\tclasses\tlast_name\t"

@@ -291,6 +291,7 @@ struct ledger {
 
 	/* The open run, if any. */
 	int			 in_run;
+	int			 in_read;	/* ledger_read_begin */
 	sqlite3_int64		 run;
 	char			 date[LEDGER_DATE_LEN];
 	long long		 n_new, n_issued, n_revoked, n_states;
@@ -720,6 +721,8 @@ fail:
 	return -1;
 }
 
+static int	 accounts_load(struct ledger *);
+
 static void
 run_end(struct ledger *l)
 {
@@ -755,6 +758,7 @@ ledger_close(struct ledger *l)
 		return;
 	if (l->in_run)
 		ledger_run_rollback(l);
+	ledger_read_end(l);
 	run_end(l);
 	for (i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(l->stmt[i]);
@@ -780,6 +784,38 @@ ledger_set_today(struct ledger *l, const char *date)
 		memcpy(l->today, date, LEDGER_DATE_LEN);
 	else
 		l->today[0] = '\0';
+}
+
+/* --- read snapshots ------------------------------------------------ */
+
+int
+ledger_read_begin(struct ledger *l)
+{
+	if (l->in_run || l->in_read)
+		abort();
+	if (exec(l, "BEGIN", "reading") == -1)
+		return -1;
+	l->in_read = 1;
+	/*
+	 * The keys in memory: most accounts of a September run are new, and
+	 * a key not in the table needs no query at all (ledger_lookup).
+	 */
+	if (accounts_load(l) == -1) {
+		ledger_read_end(l);
+		return -1;
+	}
+	return 0;
+}
+
+/* Nothing was written: ending the snapshot cannot lose anything. */
+void
+ledger_read_end(struct ledger *l)
+{
+	if (!l->in_read)
+		return;
+	sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+	l->in_read = 0;
+	run_end(l);	/* the tables loaded for the snapshot */
 }
 
 /* --- runs ----------------------------------------------------------- */
@@ -1132,6 +1168,9 @@ ledger_fp_of(struct ledger *l, const char *login,
 int
 ledger_lookup(struct ledger *l, const char *key, struct ledger_acct *a)
 {
+	/* Every key is in the table once loaded (new ones as added). */
+	if (l->loaded && hmap_get(&l->keys, key) == NULL)
+		return LEDGER_NOTFOUND;
 	return lookup(l, STMT_LOOKUP_KEY, key, a);
 }
 

@@ -95,6 +95,14 @@ void		 ledger_close(struct ledger *);
 const uint8_t	*ledger_fpkey(const struct ledger *);	/* for the manifest */
 void		 ledger_set_today(struct ledger *, const char *date);
 
+/*
+ * A read snapshot around many lookups (a selection of 20,000 accounts):
+ * one shared lock instead of a lock, an unlock and a journal check per
+ * lookup, and every lookup sees the same ledger.  Not inside a run.
+ */
+int		 ledger_read_begin(struct ledger *);
+void		 ledger_read_end(struct ledger *);
+
 /* Runs: date YYYY-MM-DD (issue date, serial year, expiry reference). */
 int		 ledger_run_begin(struct ledger *, const char *date,
 		    const char *command);

@@ -118,13 +118,23 @@ mem_wipe(void *p, size_t n)
 		wipe_memset(p, 0, n);
 }
 
-/* Zero every block, for an arena that held text with codes in it. */
+/*
+ * Zero what the arena handed out, for an arena that held text with codes
+ * in it.  The newest block only up to what was used (a page's strings
+ * take a few hundred bytes of a 256 KB block, and a page is wiped each
+ * time it is reused); the others whole, since only the newest block's
+ * fill is known.
+ */
 void
 arena_wipe(struct arena *a)
 {
 	struct arena_block	*b;
 
-	for (b = a->head; b != NULL; b = b->next)
+	if (a->head == NULL)
+		return;
+	mem_wipe(a->head->data, a->used < a->head->size ? a->used :
+	    a->head->size);
+	for (b = a->head->next; b != NULL; b = b->next)
 		mem_wipe(b->data, b->size);
 	a->used = 0;
 }

@@ -1158,6 +1158,60 @@ START_TEST(test_states)
 }
 END_TEST
 
+/*
+ * A read snapshot (compile's selection, list) answers as the queries
+ * did: a known account with its state, an unknown one not found without
+ * a query, and a run can begin once it ended and see its accounts.
+ */
+START_TEST(test_read_snapshot)
+{
+	struct ledger		*l;
+	struct ledger_acct	 a;
+	struct dir_person	 p, q, r;
+	struct buf		 key;
+
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "test"), 0);
+	person(&p, "1", "Jean", "Dupont");
+	person(&q, "2", "Anne", "Durand");
+	person(&r, "3", "Paul", "Martin");
+	ck_assert_int_eq(ledger_account(l, &p, &a), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "accounts import"), 0);
+	ck_assert_int_eq(ledger_set_state(l, "jean.dupont", STATE_ACTIVE), 0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+
+	buf_init(&key);
+	ck_assert_int_eq(ledger_read_begin(l), 0);
+	ck_assert_int_eq(ledger_state_of(l, &p), STATE_ACTIVE);
+	ck_assert_int_eq(ledger_state_of(l, &q), STATE_INACTIVE);
+	ledger_acct_key(&key, &p);
+	ck_assert_int_eq(ledger_lookup(l, key.p, &a), 0);
+	ck_assert_str_eq(a.login, "jean.dupont");
+	ledger_acct_key(&key, &q);
+	ck_assert_int_eq(ledger_lookup(l, key.p, &a), LEDGER_NOTFOUND);
+
+	ledger_acct_key(&key, &r);
+	ck_assert_int_eq(ledger_lookup(l, key.p, &a), LEDGER_NOTFOUND);
+	ledger_read_end(l);
+
+	/* Paul is added by a run after the snapshot, then found. */
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "test"), 0);
+	ck_assert_int_eq(ledger_account(l, &r, &a), LEDGER_CREATED);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ck_assert_int_eq(ledger_lookup(l, key.p, &a), 0);
+	ck_assert_str_eq(a.login, "paul.martin");
+
+	/* And a second snapshot knows him without a query. */
+	ck_assert_int_eq(ledger_read_begin(l), 0);
+	ck_assert_int_eq(ledger_lookup(l, key.p, &a), 0);
+	ck_assert_str_eq(a.login, "paul.martin");
+	ledger_read_end(l);
+	buf_free(&key);
+	ledger_close(l);
+}
+END_TEST
+
 START_TEST(test_expired)
 {
 	struct ledger		*l;
@@ -1436,6 +1490,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_seed_replayed);
 	tcase_add_test(tc, test_states);
+	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_expired);
 	tcase_add_test(tc, test_letters_report);
 	tcase_add_test(tc, test_bad_dates);
