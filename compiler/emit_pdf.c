@@ -47,7 +47,13 @@
 
 #define PDF_FANOUT	64	/* kids of a page tree or label tree node */
 #define PDF_NFONT	(FONT__MAX * PG_NENC)	/* /F0 ... one per pair */
-#define PDF_ZLEVEL	6	/* deflate level of every stream */
+/*
+ * Deflate level of every stream.  1, not zlib's default 6: deflate was
+ * a third of a PDF run and the thread that writes pages is the slower
+ * of the two; at level 1 the 20,000-student mailing is 3% larger (32.3
+ * MB instead of 31.3 MB) and about 30% faster.
+ */
+#define PDF_ZLEVEL	1
 
 /*
  * The font descriptor of each face, in enum pg_font order: the URW file
