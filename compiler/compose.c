@@ -249,6 +249,20 @@ emitq_main(void *arg)
 	return NULL;
 }
 
+/* The queue and its pages, which held letters: pg_free wipes them. */
+static void
+emitq_free(struct emitq *q)
+{
+	size_t	 i;
+
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->space);
+	for (i = 0; i < EMITQ_LEN; i++)
+		pg_free(&q->slot[i]);
+	free(q);
+}
+
 static void
 emitq_start(struct compose *c)
 {
@@ -264,12 +278,7 @@ emitq_start(struct compose *c)
 	c->q = q;
 	if (pthread_create(&q->th, NULL, emitq_main, c) != 0) {
 		c->q = NULL;
-		pthread_mutex_destroy(&q->mu);
-		pthread_cond_destroy(&q->work);
-		pthread_cond_destroy(&q->space);
-		for (i = 0; i < EMITQ_LEN; i++)
-			pg_free(&q->slot[i]);
-		free(q);
+		emitq_free(q);
 	}
 }
 
@@ -320,7 +329,6 @@ static void
 emitq_stop(struct compose *c)
 {
 	struct emitq	*q = c->q;
-	size_t		 i;
 
 	if (q == NULL)
 		return;
@@ -329,12 +337,7 @@ emitq_stop(struct compose *c)
 	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->mu);
 	pthread_join(q->th, NULL);
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->work);
-	pthread_cond_destroy(&q->space);
-	for (i = 0; i < EMITQ_LEN; i++)
-		pg_free(&q->slot[i]);
-	free(q);
+	emitq_free(q);
 	c->q = NULL;
 }
 

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,13 @@ static FILE		*diag_stream;
 static enum diag_level	 diag_worst_level;
 static enum diag_level	 diag_min_level = LEVEL_WARNING;
 static unsigned long	 diag_counts[LEVEL_SYSERR + 1];
+/*
+ * Pages are written on a thread of their own (compose.c), and a write
+ * error is reported from there while the composing thread may report a
+ * warning: one lock keeps each line whole and the worst level exact (a
+ * lost update could turn a full disk's exit status 3 into a 1).
+ */
+static pthread_mutex_t	 diag_mu = PTHREAD_MUTEX_INITIALIZER;
 
 void
 diag_init(const char *progname)
@@ -152,10 +160,14 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 	enum diag_level	 lvl = diag_level_of(code);
 	char		 detail[1024];
 
-	diag_raise(lvl);
+	pthread_mutex_lock(&diag_mu);
+	if (lvl > diag_worst_level)
+		diag_worst_level = lvl;
 	diag_counts[lvl]++;
-	if (lvl < diag_min_level)
+	if (lvl < diag_min_level) {
+		pthread_mutex_unlock(&diag_mu);
 		return;
+	}
 
 	/* A progress line on the terminal is erased, not written after. */
 	progress_clear();
@@ -174,6 +186,7 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 	}
 	fputc('\n', fp);
 	fflush(fp);
+	pthread_mutex_unlock(&diag_mu);
 }
 
 void
@@ -214,8 +227,10 @@ diag_count(enum diag_level lvl)
 void
 diag_raise(enum diag_level lvl)
 {
+	pthread_mutex_lock(&diag_mu);
 	if (lvl > diag_worst_level)
 		diag_worst_level = lvl;
+	pthread_mutex_unlock(&diag_mu);
 }
 
 void
