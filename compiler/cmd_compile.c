@@ -760,6 +760,53 @@ inputs_line(char *const *paths, size_t n)
 }
 
 /*
+ * Before anything is issued: a layout that prints the ENT address, who
+ * to call or who signs takes them from the school file, and a school
+ * without an entry there would get letters that do not say where to log
+ * in.  Said once per school.  A real run stops here, with nothing issued
+ * and no file written; a test run (codes never handed out) goes on.
+ */
+static int
+school_info_ok(const struct cmd_opts *o, const struct cmd_print *pr)
+{
+	const struct dir_school	*s;
+	const struct letter	*lt;
+	struct hmap		 seen;
+	size_t			 i, j, k;
+	int			 missing = 0;
+
+	if (o->noutputs == 0 || !compose_needs_school_file(pr->lay))
+		return 0;
+	hmap_init(&seen);
+	for (i = 0; i < pr->nruns; i++)
+		for (j = 0; j < pr->runs[i].ngroups; j++)
+			for (k = 0; k < pr->runs[i].groups[j].nletters; k++) {
+				lt = &pr->runs[i].groups[j].letters[k];
+				s = lt->school;
+				if (s != NULL && s->uai != NULL &&
+				    pr->sf != NULL &&
+				    school_file_find(pr->sf, s->uai) != NULL)
+					continue;
+				if (hmap_get(&seen, s != NULL && s->uai !=
+				    NULL ? s->uai : "") != NULL)
+					continue;
+				hmap_put(&seen, s != NULL && s->uai != NULL ?
+				    s->uai : "", (void *)1);
+				missing = 1;
+				diag(o->test_mode ? DIAG_NO_SCHOOL_INFO :
+				    DIAG_NEED_SCHOOL_INFO, NULL, "%s%s%s%s",
+				    s != NULL && s->uai != NULL ? s->uai :
+				    "(no school)", s != NULL && s->name !=
+				    NULL ? " " : "", s != NULL && s->name !=
+				    NULL ? s->name : "", pr->sf == NULL ||
+				    pr->sf->n == 0 ? " (no --school-info)" :
+				    "");
+			}
+	hmap_free(&seen);
+	return missing && !o->test_mode ? -1 : 0;
+}
+
+/*
  * The run itself, shared by compile and reissue: the ledger transaction,
  * the print outputs, the CSV and LDIF, the manifest, the commit, and
  * the outputs' names.  Returns 0 or -1 (diagnosed); the ledger is left
@@ -823,6 +870,8 @@ cmd_print(struct cmd_opts *o, struct cmd_print *pr)
 			goto out;
 	}
 
+	if (school_info_ok(o, pr) != 0)
+		goto out;
 	cmdline = command_line(o);
 	if (ledger_run_begin(pr->l, pr->date, cmdline) != 0)
 		goto out;

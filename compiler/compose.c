@@ -1667,6 +1667,30 @@ fonts_of(const struct lay_elem *v, size_t n, unsigned int *mask)
 	}
 }
 
+static int
+uses_school_file(const struct lay_elem *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if ((v[i].text != NULL && (strstr(v[i].text, "{ent_url}") !=
+		    NULL || strstr(v[i].text, "{contact}") != NULL ||
+		    strstr(v[i].text, "{signature}") != NULL)) ||
+		    uses_school_file(v[i].kids, v[i].nkids))
+			return 1;
+	return 0;
+}
+
+/*
+ * Does the layout print what only the school file gives (the ENT
+ * address, who to call, who signs)?  The export has none of it.
+ */
+int
+compose_needs_school_file(const struct layout *l)
+{
+	return uses_school_file(l->elems, l->nelems);
+}
+
 /* The fonts a run with this layout can use (PostScript header). */
 unsigned int
 compose_fonts(const struct layout *l)

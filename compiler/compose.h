@@ -97,6 +97,7 @@ int	 compose_init(struct compose *, const struct layout *,
 	    void *);
 void	 compose_free(struct compose *);
 unsigned int compose_fonts(const struct layout *);
+int	 compose_needs_school_file(const struct layout *);
 
 void	 compose_mark(struct compose *, int level, const char *title);
 int	 compose_separator(struct compose *, enum batch_section,

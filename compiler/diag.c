@@ -48,6 +48,8 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"ENT account export names a login not in the ledger, ignored",
 	"test mode: activation codes are predictable, never hand them out",
 	"text does not fit its frame",			/* DIAG_TEXT_OVERFLOW */
+	"school not in the school file, its letters lack the ENT address, "
+	    "contact and signature",			/* DIAG_NO_SCHOOL_INFO */
 	"no letter to print",				/* DIAG_NOTHING */
 	"an earlier run was interrupted and left a temporary file",
 	"account already activated, reissued as asked",	/* DIAG_REISSUE_ACTIVE */
@@ -74,6 +76,7 @@ static const char *const diag_texts[DIAG__MAX] = {
 	"not an entpress manifest",			/* DIAG_BAD_MANIFEST */
 	"account not in the export, nothing reissued",	/* DIAG_NOT_IN_EXPORT */
 	"export of the run not found, nothing reissued", /* DIAG_NO_EXPORT */
+	"school not in the school file, nothing issued or written",
 
 	"generic system error",				/* DIAG_SYSERR */
 	"cannot open",					/* DIAG_SYS_OPEN */

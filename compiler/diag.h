@@ -57,6 +57,7 @@ enum diag_code {
 	DIAG_ACCOUNT_UNKNOWN,	/* ENT account export names an unknown login */
 	DIAG_TEST_MODE,		/* test mode: codes are predictable */
 	DIAG_TEXT_OVERFLOW,	/* text does not fit its frame */
+	DIAG_NO_SCHOOL_INFO,	/* school not in the school file: no ENT address */
 	DIAG_NOTHING,		/* no letter to print */
 	DIAG_STALE_TMP,		/* an earlier run was interrupted here */
 	DIAG_REISSUE_ACTIVE,	/* account already activated, reissued as asked */
@@ -83,6 +84,7 @@ enum diag_code {
 	DIAG_BAD_MANIFEST,	/* not an entpress manifest */
 	DIAG_NOT_IN_EXPORT,	/* account not in the export, nothing reissued */
 	DIAG_NO_EXPORT,		/* export of the run not found, nothing reissued */
+	DIAG_NEED_SCHOOL_INFO,	/* school not in the school file, nothing issued */
 
 	DIAG_SYSERR,		/* ===== start of system errors ===== */
 	DIAG_SYS_OPEN,		/* cannot open file */
