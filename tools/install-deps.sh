@@ -6,7 +6,7 @@
 # sqlite3 shell, with which tests/print/reissue.sh looks into the ledger;
 # clang and its runtime for the libFuzzer harnesses (make fuzz-smoke), gdb
 # for the memory checks of tests/secrets; groff-base, the reference make
-# bench measures entpress against).
+# bench measures entpress against; valgrind for make check-valgrind).
 # Runs apt-get as root, or through sudo when started by another user.
 set -e
 if [ "$(id -u)" -eq 0 ]; then
@@ -27,6 +27,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
 	ghostscript fonts-urw-base35 qpdf poppler-utils libxml2-utils \
 	slapd ldap-utils sqlite3 \
 	clang libclang-rt-14-dev gdb \
-	groff-base \
+	groff-base valgrind \
 	>/dev/null
 echo "install-deps: done"
