@@ -12,17 +12,10 @@
 #    default selection (inactive) then leaves them out.
 set -u
 : "${top_srcdir:=.}"
-: "${ENTPRESS:=$top_srcdir/compiler/entpress}"
-case "$ENTPRESS" in /*) ;; *) ENTPRESS=$(pwd)/$ENTPRESS ;; esac
-work=$(mktemp -d "${TMPDIR:-/tmp}/entpress-ledger.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT INT TERM
-fail=0
+print_name=ledger
+. "$top_srcdir/tests/print/lib.sh"
 ep() {
-	(cd "$top_srcdir" && env -i PATH="$PATH" LC_ALL=C TZ=UTC \
-	    "$ENTPRESS" "$@")
-}
-t() {
-	if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi
+	ep_in "$top_srcdir" "$@"
 }
 sel="--class 4B --profile student fixtures/demo"
 db=$work/entpress.db

@@ -17,19 +17,11 @@
 #    every code of the CSV is a code, each once, and verify passes.
 set -u
 : "${top_srcdir:=.}"
-: "${ENTPRESS:=$top_srcdir/compiler/entpress}"
-case "$ENTPRESS" in /*) ;; *) ENTPRESS=$(pwd)/$ENTPRESS ;; esac
-case "$top_srcdir" in /*) src=$top_srcdir ;; *) src=$(pwd)/$top_srcdir ;; esac
-work=$(mktemp -d "${TMPDIR:-/tmp}/entpress-manifest.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT INT TERM
-fail=0
-t() {
-	if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi
-}
+print_name=manifest
+. "$top_srcdir/tests/print/lib.sh"
 # Run entpress in directory $1 with the rest as arguments.
 ep() {
-	wd=$1; shift
-	(cd "$wd" && env -i PATH="$PATH" LC_ALL=C TZ=UTC "$ENTPRESS" "$@")
+	ep_in "$@"
 }
 run="compile --test-mode --seed 5 --date 2026-09-01 --ledger entpress.db
     --school-info $src/fixtures/school.xml -o run.ps -o run.pdf

@@ -13,15 +13,8 @@
 # two checks are skipped (the third still runs).
 set -u
 : "${top_srcdir:=.}"
-: "${ENTPRESS:=$top_srcdir/compiler/entpress}"
-case "$ENTPRESS" in /*) ;; *) ENTPRESS=$(pwd)/$ENTPRESS ;; esac
-work=$(mktemp -d "${TMPDIR:-/tmp}/entpress-progress.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT INT TERM
-fail=0
-t() {
-	if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi
-}
-src=$(cd "$top_srcdir" && pwd)
+print_name=progress
+. "$top_srcdir/tests/print/lib.sh"
 # A whole demo school, every batch: several hundred letters.
 args="compile --test-mode --seed 5 --date 2026-09-01 --batch class,staff,mail"
 args="$args --profile student,parent,teacher"

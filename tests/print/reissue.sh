@@ -15,17 +15,10 @@
 #    were never used; the next compile reissues exactly those.
 set -u
 : "${top_srcdir:=.}"
-: "${ENTPRESS:=$top_srcdir/compiler/entpress}"
-case "$ENTPRESS" in /*) ;; *) ENTPRESS=$(pwd)/$ENTPRESS ;; esac
-case "$top_srcdir" in /*) src=$top_srcdir ;; *) src=$(pwd)/$top_srcdir ;; esac
-work=$(mktemp -d "${TMPDIR:-/tmp}/entpress-reissue.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT INT TERM
-fail=0
-t() {
-	if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi
-}
+print_name=reissue
+. "$top_srcdir/tests/print/lib.sh"
 ep() {
-	(cd "$work" && env -i PATH="$PATH" LC_ALL=C TZ=UTC "$ENTPRESS" "$@")
+	ep_in "$work" "$@"
 }
 # The ledger seen directly, when the sqlite3 shell is there.
 sql() {

@@ -11,17 +11,10 @@
 # first run have, not those of the reissue.
 set -u
 : "${top_srcdir:=.}"
-: "${ENTPRESS:=$top_srcdir/compiler/entpress}"
-case "$ENTPRESS" in /*) ;; *) ENTPRESS=$(pwd)/$ENTPRESS ;; esac
-case "$top_srcdir" in /*) src=$top_srcdir ;; *) src=$(pwd)/$top_srcdir ;; esac
-work=$(mktemp -d "${TMPDIR:-/tmp}/entpress-report.XXXXXX") || exit 99
-trap 'rm -rf "$work"' EXIT INT TERM
-fail=0
-t() {
-	if [ "$1" = ok ]; then echo "PASS: $2"; else echo "FAIL: $2"; fail=1; fi
-}
+print_name=report
+. "$top_srcdir/tests/print/lib.sh"
 ep() {
-	(cd "$work" && env -i PATH="$PATH" LC_ALL=C TZ=UTC "$ENTPRESS" "$@")
+	ep_in "$work" "$@"
 }
 T="--test-mode --ledger entpress.db"
 
