@@ -171,6 +171,7 @@ page_open(struct compose *c, const char *label)
 	c->page.width = c->lay->page_width;
 	c->page.height = c->lay->page_height;
 	snprintf(c->page.label, sizeof(c->page.label), "%s", label);
+	c->page.forms = &c->forms;
 	for (i = 0; i < c->npend; i++)
 		pg_mark(&c->page, c->pend[i].level, c->pend[i].title);
 	c->npend = 0;
@@ -764,6 +765,7 @@ struct tcache {
 	const struct lay_elem	*e;		/* key; NULL: a free slot */
 	int			 valid;		/* reusable */
 	int			 literal;	/* text without any field */
+	int			 form;		/* its lines as a form, -1: none */
 	int			 para;		/* broken into lines */
 	int32_t			 maxw;		/* paragraphs: width broken to */
 	struct buf		 text;		/* the expansion held */
@@ -818,6 +820,7 @@ tc_get(struct compose *c, const struct lay_elem *e)
 	c->tc[i].e = e;
 	buf_init_secret(&c->tc[i].text);
 	c->tc[i].literal = e->text == NULL || strpbrk(e->text, "{}") == NULL;
+	c->tc[i].form = -1;
 	c->ntc++;
 	return &c->tc[i];
 }
@@ -900,9 +903,12 @@ tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
 	}
 }
 
-/* Draw line l of t from x; returns the width drawn, as put_glyphs. */
+/*
+ * Draw line l of t from x, on pg (the page, or a form); returns the
+ * width drawn, as put_glyphs.
+ */
 static pg_unit
-tc_draw_line(struct compose *c, const struct tcache *t,
+tc_draw_line(struct pg_page *pg, const struct tcache *t,
     const struct tline *l, enum pg_font f, pg_unit size, pg_unit x,
     pg_unit y)
 {
@@ -912,8 +918,7 @@ tc_draw_line(struct compose *c, const struct tcache *t,
 
 	for (i = 0; i < l->nruns; i++) {
 		r = &t->runs[l->run0 + i];
-		pg_text(&c->page, f, r->enc, size, x, y, t->bytes + r->off,
-		    r->len);
+		pg_text(pg, f, r->enc, size, x, y, t->bytes + r->off, r->len);
 		x += (pg_unit)((int64_t)r->w * size / 1000);
 	}
 	return x - x0;
@@ -925,12 +930,14 @@ tc_draw_line(struct compose *c, const struct tcache *t,
  * paragraph, broken into lines of maxw as flow_para always did; a text
  * element (!para) is one line.
  */
+static void	 tc_break(struct compose *, struct tcache *,
+		    const struct lay_elem *, int, int32_t, int);
+
 static void
 tc_fill(struct compose *c, struct tcache *t, const struct lay_elem *e,
     const struct fctx *x, int para, int32_t maxw)
 {
 	const char	*text = e->text != NULL ? e->text : "";
-	size_t		 start, n, next;
 	int		 bad;
 
 	if (t->valid && t->para == para && t->maxw == maxw) {
@@ -948,6 +955,20 @@ tc_fill(struct compose *c, struct tcache *t, const struct lay_elem *e,
 
 	glyphs_reset(&c->g);
 	bad = text_encode(&c->g, c->b.p, who_of(x));
+	tc_break(c, t, e, para, maxw, bad);
+}
+
+/*
+ * Hold the text in c->b, encoded in c->g with bad warnings, as t's: its
+ * lines and runs.  A form made of the old lines no longer applies.
+ */
+static void
+tc_break(struct compose *c, struct tcache *t, const struct lay_elem *e,
+    int para, int32_t maxw, int bad)
+{
+	size_t	 start, n, next;
+
+	t->form = -1;
 	buf_reset(&t->text);
 	buf_add(&t->text, c->b.p, c->b.len);
 	t->para = para;
@@ -1051,6 +1072,15 @@ flow_para(struct compose *c, struct flow *f, const struct lay_elem *e,
 	t = tc_get(c, e);
 	tc_fill(c, t, e, x, 1, maxw);
 	f->y += e->space_before;
+	/* A fixed paragraph that fits where it is: one call of its form. */
+	if (t->form >= 0 && !f->measure &&
+	    f->y + (pg_unit)t->nlines * lead <= f->bottom) {
+		pg_use(&c->page, (uint32_t)t->form,
+		    cell_x(c, f->cell, f->left + inset),
+		    cell_y(c, f->cell, f->y + ASCENT(lead)));
+		f->y += (pg_unit)t->nlines * lead;
+		return;
+	}
 	for (i = 0; i < t->nlines; i++) {
 		l = &t->lines[i];
 		flow_room(c, f, lead, e);
@@ -1060,7 +1090,7 @@ flow_para(struct compose *c, struct flow *f, const struct lay_elem *e,
 				xx += width - l->w;
 			else if (e->align == ALIGN_CENTER)
 				xx += (width - l->w) / 2;
-			tc_draw_line(c, t, l, e->font, size,
+			tc_draw_line(&c->page, t, l, e->font, size,
 			    cell_x(c, f->cell, xx),
 			    cell_y(c, f->cell, f->y + ASCENT(lead)));
 		}
@@ -1164,8 +1194,14 @@ draw_elem(struct compose *c, int cell, const struct lay_elem *e,
 			xx += e->width - w;
 		else if (e->width > 0 && e->align == ALIGN_CENTER)
 			xx += (e->width - w) / 2;
-		tc_draw_line(c, t, &t->lines[0], e->font, e->size, xx,
-		    cell_y(c, cell, e->top + ASCENT(e->leading)));
+		if (t->form >= 0)
+			pg_use(&c->page, (uint32_t)t->form,
+			    cell_x(c, cell, e->left),
+			    cell_y(c, cell, e->top + ASCENT(e->leading)));
+		else
+			tc_draw_line(&c->page, t, &t->lines[0], e->font,
+			    e->size, xx, cell_y(c, cell,
+			    e->top + ASCENT(e->leading)));
 		if (e->width > 0 && w > e->width)
 			overflow(c, e);
 		else if (e->width == 0 && e->left + w > c->lay->cell_width)
@@ -1706,6 +1742,118 @@ compose_fonts(const struct layout *l)
 	return mask;
 }
 
+/* --- forms ----------------------------------------------------------- */
+
+/*
+ * The fixed text of a layout (an element without any field: "Madame,
+ * Monsieur,", the steps to activate an account, the footer) is laid out
+ * once, before the first page, into a form: its lines relative to the
+ * element's first baseline, aligned as flow_para or draw_elem would
+ * align them.  A page then holds one item where it held a text run per
+ * line and font change, and the PostScript back end writes the form
+ * once, as a procedure.  The form is only used when the paragraph fits
+ * where it falls: one that runs on to another page is drawn line by
+ * line, as before.  Text that cannot be encoded without a warning gets
+ * no form, so that the warning still comes when it is printed.
+ */
+static void
+form_make(struct compose *c, const struct lay_elem *e, int para,
+    pg_unit width)
+{
+	struct tcache		*t;
+	struct pg_page		*f;
+	const struct tline	*l;
+	int32_t			 maxw = 0;
+	pg_unit			 xx, w, size = e->size;
+	size_t			 i;
+
+	if (e->text != NULL && strpbrk(e->text, "{}") != NULL)
+		return;
+	if (para)
+		maxw = (int32_t)((int64_t)width * 1000 /
+		    (size > 0 ? size : 1));
+	t = tc_get(c, e);
+	buf_reset(&c->b);
+	buf_adds(&c->b, e->text != NULL ? e->text : "");
+	glyphs_reset(&c->g);
+	if (text_encode_quiet(&c->g, c->b.p) != 0)
+		return;
+	tc_break(c, t, e, para, maxw, 0);
+
+	c->forms.v = xreallocarray(c->forms.v, c->forms.n + 1,
+	    sizeof(*c->forms.v));
+	f = &c->forms.v[c->forms.n];
+	pg_init(f, 0, 0);
+	w = para ? width : e->width;
+	for (i = 0; i < t->nlines; i++) {
+		l = &t->lines[i];
+		if (l->n == 0)
+			continue;
+		xx = 0;
+		if ((para || w > 0) && e->align == ALIGN_RIGHT)
+			xx = w - l->w;
+		else if ((para || w > 0) && e->align == ALIGN_CENTER)
+			xx = (w - l->w) / 2;
+		tc_draw_line(f, t, l, e->font, size, xx,
+		    -(pg_unit)i * e->leading);
+	}
+	if (f->nitems == 0) {
+		pg_free(f);
+		return;
+	}
+	t->form = (int)c->forms.n++;
+}
+
+/* The paragraphs of a flow, at the width flow_para gives them. */
+static void
+forms_flow(struct compose *c, const struct lay_elem *v, size_t n,
+    pg_unit width, pg_unit inset)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		switch (v[i].kind) {
+		case LAY_PARA:
+			form_make(c, &v[i], 1, width - 2 * inset);
+			break;
+		case LAY_FRAME:
+			forms_flow(c, v[i].kids, v[i].nkids, width,
+			    inset + v[i].padding);
+			break;
+		case LAY_EACH:
+			forms_flow(c, v[i].kids, v[i].nkids, width, inset);
+			break;
+		default:
+			break;
+		}
+}
+
+static void
+forms_make(struct compose *c)
+{
+	const struct layout	*lay = c->lay;
+	size_t			 i;
+
+	for (i = 0; i < lay->nelems; i++)
+		if (lay->elems[i].kind == LAY_TEXT)
+			form_make(c, &lay->elems[i], 0, 0);
+		else if (lay->elems[i].kind == LAY_FLOW)
+			forms_flow(c, lay->elems[i].kids, lay->elems[i].nkids,
+			    lay->elems[i].width, 0);
+}
+
+static void
+forms_free(struct compose *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->forms.n; i++)
+		pg_free(&c->forms.v[i]);
+	free(c->forms.v);
+	c->forms.v = NULL;
+	c->forms.n = 0;
+}
+
 int
 compose_init(struct compose *c, const struct layout *lay,
     const struct school_file *schools, const char *date, compose_emit_fn fn,
@@ -1725,6 +1873,7 @@ compose_init(struct compose *c, const struct layout *lay,
 	buf_init_secret(&c->b2);
 	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
 		buf_init(&c->dates[i].fr);
+	forms_make(c);
 	return 0;
 }
 
@@ -1746,6 +1895,7 @@ compose_free(struct compose *c)
 	buf_free(&c->b);
 	buf_free(&c->b2);
 	tc_free(c);
+	forms_free(c);
 	for (i = 0; i < sizeof(c->dates) / sizeof(c->dates[0]); i++)
 		buf_free(&c->dates[i].fr);
 }

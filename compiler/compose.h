@@ -87,6 +87,7 @@ struct compose {
 	unsigned int			 ndates;
 	struct tcache			*tc;		/* text cache, see compose.c */
 	size_t				 ntc, tccap;
+	struct pg_forms			 forms;		/* fixed text, see compose.c */
 	struct emitq			*q;		/* pages to the back end */
 	int				 noq;		/* 1: emit in place, no thread */
 	char				 last_label[48]; /* of the last page closed */

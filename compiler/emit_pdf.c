@@ -583,64 +583,81 @@ cs_text(struct emit_pdf *p, struct cs_state *st, const struct pg_text *t)
 }
 
 static void
+cs_item(struct emit_pdf *p, struct cs_state *st, const struct pg_item *it)
+{
+	struct buf		*b = &p->cs;
+	const struct pg_rect	*r;
+
+	if (it->kind == PG_TEXT) {
+		cs_text(p, st, &it->u.text);
+		return;
+	}
+	/* Paths are not allowed inside a text object. */
+	if (st->bt) {
+		buf_adds(b, "ET\n");
+		st->bt = 0;
+	}
+	switch (it->kind) {
+	case PG_LINE:
+		cs_stroke(b, st, it->u.line.width, it->u.line.dash);
+		cs_num(b, it->u.line.x0);
+		cs_num(b, it->u.line.y0);
+		buf_adds(b, "m ");
+		cs_num(b, it->u.line.x1);
+		cs_num(b, it->u.line.y1);
+		buf_adds(b, "l S\n");
+		break;
+	case PG_RECT:
+		r = &it->u.rect;
+		if (!r->fill && r->width <= 0)
+			break;
+		if (r->width > 0)
+			cs_stroke(b, st, r->width, r->dash);
+		if (r->fill && r->gray != st->gray) {
+			cs_num(b, (r->gray * 1000 + 127) / 255);
+			buf_adds(b, "g\n");
+			st->gray = r->gray;
+		}
+		cs_num(b, r->x);
+		cs_num(b, r->y);
+		cs_num(b, r->w);
+		cs_num(b, r->h);
+		/* The outline stays black: B fills, then strokes. */
+		buf_adds(b, r->fill == 0 ? "re S\n" :
+		    r->width > 0 ? "re B\n" : "re f\n");
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * A page's content stream.  A form is drawn in place, item by item, so
+ * that the page reads exactly as if compose had drawn each item itself.
+ */
+static void
 cs_page(struct emit_pdf *p, const struct pg_page *pg)
 {
 	struct cs_state		 st;
-	struct buf		*b = &p->cs;
+	struct pg_item		 fi;
 	const struct pg_item	*it;
-	const struct pg_rect	*r;
-	size_t			 i;
+	size_t			 i, k;
 
 	memset(&st, 0, sizeof(st));
 	st.font = -1;
 	st.lw = 1000;
-	buf_reset(b);
+	buf_reset(&p->cs);
 	for (i = 0; i < pg->nitems; i++) {
 		it = &pg->items[i];
-		if (it->kind == PG_TEXT) {
-			cs_text(p, &st, &it->u.text);
+		if (it->kind != PG_FORM) {
+			cs_item(p, &st, it);
 			continue;
 		}
-		/* Paths are not allowed inside a text object. */
-		if (st.bt) {
-			buf_adds(b, "ET\n");
-			st.bt = 0;
-		}
-		switch (it->kind) {
-		case PG_LINE:
-			cs_stroke(b, &st, it->u.line.width, it->u.line.dash);
-			cs_num(b, it->u.line.x0);
-			cs_num(b, it->u.line.y0);
-			buf_adds(b, "m ");
-			cs_num(b, it->u.line.x1);
-			cs_num(b, it->u.line.y1);
-			buf_adds(b, "l S\n");
-			break;
-		case PG_RECT:
-			r = &it->u.rect;
-			if (!r->fill && r->width <= 0)
-				break;
-			if (r->width > 0)
-				cs_stroke(b, &st, r->width, r->dash);
-			if (r->fill && r->gray != st.gray) {
-				cs_num(b, (r->gray * 1000 + 127) / 255);
-				buf_adds(b, "g\n");
-				st.gray = r->gray;
-			}
-			cs_num(b, r->x);
-			cs_num(b, r->y);
-			cs_num(b, r->w);
-			cs_num(b, r->h);
-			/* The outline stays black: B fills, then strokes. */
-			buf_adds(b, r->fill == 0 ? "re S\n" :
-			    r->width > 0 ? "re B\n" : "re f\n");
-			break;
-		default:
-			break;
-		}
+		for (k = 0; pg_form_item(pg, &it->u.use, k, &fi) == 0; k++)
+			cs_item(p, &st, &fi);
 	}
 	if (st.bt)
-		buf_adds(b, "ET\n");
+		buf_adds(&p->cs, "ET\n");
 }
 
 /* --- the document ID ---------------------------------------------- */

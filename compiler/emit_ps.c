@@ -52,6 +52,8 @@ struct emit_ps {
 	unsigned int	 encs;		/* in the prolog, 1 << vector */
 	int		 started;	/* header, prolog, setup written */
 	unsigned long	 npages;	/* pages written */
+	const struct pg_forms *forms;	/* the first page's */
+	unsigned char	*defined;	/* form i is procedure Fm<i> */
 
 	/* State of the page being written; -1 for "not set yet". */
 	int		 font;		/* font * PG_NENC + vector */
@@ -104,6 +106,8 @@ static const char *const ps_procs[] = {
 static void	 ascii7(struct buf *, const char *, size_t, int);
 static void	 put_header(struct emit_ps *, const struct pg_page *);
 static void	 put_prolog(struct emit_ps *);
+static void	 put_forms(struct emit_ps *);
+static void	 put_item(struct emit_ps *, const struct pg_item *);
 static void	 put_setup(struct emit_ps *, const struct ps_media *,
 		    pg_unit, pg_unit);
 static void	 put_vector(struct emit_ps *, int);
@@ -299,7 +303,62 @@ put_prolog(struct emit_ps *ps)
 	for (enc = 0; enc < PG_NENC; enc++)
 		if (ps->encs & (1u << enc))
 			put_vector(ps, enc);
+	put_forms(ps);
 	outw_puts(ps->w, "%%EndProlog\n");
+}
+
+/* The drawing state a page or a form starts from: nothing set. */
+static void
+state_reset(struct emit_ps *ps)
+{
+	ps->font = -1;
+	ps->size = -1;
+	ps->gray = -1;
+	ps->lw = -1;
+	ps->dash = -1;
+}
+
+/*
+ * The run's forms, each a procedure taking its origin: "x y Fm3" on a
+ * page draws the whole fixed paragraph, which is most of what would
+ * otherwise be repeated on every letter.  The procedure draws inside
+ * gsave/grestore, from a state of its own, so that a page's font and
+ * gray are what they were before the call.  A form that needs a font
+ * the header did not declare is left to be drawn in place.
+ */
+static void
+put_forms(struct emit_ps *ps)
+{
+	const struct pg_page	*f;
+	const struct pg_text	*t;
+	size_t			 i, k;
+
+	if (ps->forms == NULL || ps->forms->n == 0)
+		return;
+	ps->defined = xcalloc(ps->forms->n, 1);
+	for (i = 0; i < ps->forms->n; i++) {
+		f = &ps->forms->v[i];
+		for (k = 0; k < f->nitems; k++) {
+			if (f->items[k].kind == PG_FORM)
+				break;
+			t = &f->items[k].u.text;
+			if (f->items[k].kind == PG_TEXT &&
+			    (t->font >= FONT__MAX || t->enc >= PG_NENC ||
+			    (ps->fonts & (1u << t->font)) == 0 ||
+			    (ps->encs & (1u << t->enc)) == 0))
+				break;
+		}
+		if (k < f->nitems || f->nitems == 0)
+			continue;
+		outw_puts(ps->w, "/Fm");
+		outw_int(ps->w, (long long)i);
+		outw_puts(ps->w, " { gsave translate\n");
+		state_reset(ps);
+		for (k = 0; k < f->nitems; k++)
+			put_item(ps, &f->items[k]);
+		outw_puts(ps->w, "grestore } bind def\n");
+		ps->defined[i] = 1;
+	}
 }
 
 /*
@@ -603,6 +662,24 @@ put_rect(struct emit_ps *ps, const struct pg_rect *r)
 	}
 }
 
+static void
+put_item(struct emit_ps *ps, const struct pg_item *it)
+{
+	switch (it->kind) {
+	case PG_TEXT:
+		put_text(ps, &it->u.text);
+		break;
+	case PG_LINE:
+		put_line(ps, &it->u.line);
+		break;
+	case PG_RECT:
+		put_rect(ps, &it->u.rect);
+		break;
+	default:
+		break;
+	}
+}
+
 /*
  * One page.  The label is made a single 7-bit token, since a DSC reader
  * splits "%%Page:" at spaces; an empty one becomes the ordinal.  A blank
@@ -612,18 +689,22 @@ put_rect(struct emit_ps *ps, const struct pg_rect *r)
 int
 emit_ps_page(struct emit_ps *ps, const struct pg_page *p)
 {
-	struct outw	*w = ps->w;
-	struct buf	 label;
-	char		 lbuf[256];
-	size_t		 i;
+	struct outw		*w = ps->w;
+	const struct pg_use	*u;
+	struct pg_item		 fi;
+	struct buf		 label;
+	char			 lbuf[256];
+	size_t			 i, k;
 
 	/*
 	 * XXX: the medium is the first page's; a page of another size is
 	 * printed on it.  Mixed media would need %%PageMedia and a
 	 * setpagedevice outside the page's save.
 	 */
-	if (!ps->started)
+	if (!ps->started) {
+		ps->forms = p->forms;
 		put_header(ps, p);
+	}
 	ps->npages++;
 
 	/* At most 3 bytes per label byte (EUR): on the stack. */
@@ -641,26 +722,29 @@ emit_ps_page(struct emit_ps *ps, const struct pg_page *p)
 	outw_int(w, (long long)ps->npages);
 	outw_puts(w, "\n%%BeginPageSetup\n/pgsave save def\n%%EndPageSetup\n");
 
-	ps->font = -1;
-	ps->size = -1;
-	ps->gray = -1;
-	ps->lw = -1;
-	ps->dash = -1;
+	state_reset(ps);
 	ps->pgencs = 0;
 	memset(ps->pgfonts, 0, sizeof(ps->pgfonts));
 
 	for (i = 0; i < p->nitems && !p->blank; i++) {
-		switch (p->items[i].kind) {
-		case PG_TEXT:
-			put_text(ps, &p->items[i].u.text);
-			break;
-		case PG_LINE:
-			put_line(ps, &p->items[i].u.line);
-			break;
-		case PG_RECT:
-			put_rect(ps, &p->items[i].u.rect);
-			break;
+		if (p->items[i].kind != PG_FORM) {
+			put_item(ps, &p->items[i]);
+			continue;
 		}
+		u = &p->items[i].u.use;
+		if (ps->defined != NULL && ps->forms == p->forms &&
+		    u->form < ps->forms->n && ps->defined[u->form]) {
+			outw_fixed3(w, u->x);
+			outw_putc(w, ' ');
+			outw_fixed3(w, u->y);
+			outw_puts(w, " Fm");
+			outw_int(w, (long long)u->form);
+			outw_putc(w, '\n');
+			continue;
+		}
+		/* Not a procedure of this file: drawn in place. */
+		for (k = 0; pg_form_item(p, u, k, &fi) == 0; k++)
+			put_item(ps, &fi);
 	}
 	outw_puts(w, "pgsave restore showpage\n%%PageTrailer\n");
 	return w->err != 0 ? -1 : 0;
@@ -685,6 +769,7 @@ emit_ps_end(struct emit_ps *ps)
 	free(ps->title);
 	free(ps->creator);
 	free(ps->date);
+	free(ps->defined);
 	free(ps);
 	return ret;
 }

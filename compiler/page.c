@@ -122,6 +122,49 @@ pg_rect(struct pg_page *p, pg_unit x, pg_unit y, pg_unit w, pg_unit h,
 }
 
 void
+pg_use(struct pg_page *p, uint32_t form, pg_unit x, pg_unit y)
+{
+	struct pg_item	*it = pg_new(p, PG_FORM);
+
+	it->u.use.form = form;
+	it->u.use.x = x;
+	it->u.use.y = y;
+}
+
+int
+pg_form_item(const struct pg_page *p, const struct pg_use *u, size_t i,
+    struct pg_item *out)
+{
+	const struct pg_page	*f;
+
+	if (p->forms == NULL || u->form >= p->forms->n)
+		return -1;
+	f = &p->forms->v[u->form];
+	if (i >= f->nitems)
+		return -1;
+	*out = f->items[i];
+	switch (out->kind) {
+	case PG_TEXT:
+		out->u.text.x += u->x;
+		out->u.text.y += u->y;
+		break;
+	case PG_LINE:
+		out->u.line.x0 += u->x;
+		out->u.line.y0 += u->y;
+		out->u.line.x1 += u->x;
+		out->u.line.y1 += u->y;
+		break;
+	case PG_RECT:
+		out->u.rect.x += u->x;
+		out->u.rect.y += u->y;
+		break;
+	default:
+		return -1;	/* forms do not nest */
+	}
+	return 0;
+}
+
+void
 pg_mark(struct pg_page *p, int level, const char *title)
 {
 	if (p->nmarks == sizeof(p->marks) / sizeof(p->marks[0]))

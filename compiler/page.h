@@ -59,7 +59,8 @@ enum pg_font {
 enum pg_kind {
 	PG_TEXT,
 	PG_LINE,
-	PG_RECT
+	PG_RECT,
+	PG_FORM
 };
 
 struct pg_text {
@@ -85,13 +86,35 @@ struct pg_rect {
 	uint8_t		 fill;		/* 1: filled with gray */
 };
 
+/*
+ * A form drawn with its origin at (x, y).  A form is a list of items
+ * that many pages draw the same, only elsewhere (a fixed paragraph of
+ * the layout, whose place depends on what precedes it): its items are
+ * relative to the origin.  The PostScript back end defines each form
+ * once as a procedure, so that a page calls it in one line; a back end
+ * may as well draw the items in place, which gives the same page.
+ */
+struct pg_use {
+	uint32_t	 form;		/* index in the page's forms */
+	pg_unit		 x, y;
+};
+
 struct pg_item {
 	enum pg_kind	 kind;
 	union {
 		struct pg_text	 text;
 		struct pg_line	 line;
 		struct pg_rect	 rect;
+		struct pg_use	 use;
 	} u;
+};
+
+struct pg_page;
+
+/* The forms of a run, fixed before its first page is written. */
+struct pg_forms {
+	struct pg_page	*v;		/* items relative to (0, 0) */
+	size_t		 n;
 };
 
 /* An outline (bookmark) entry starting on a page: PDF navigation. */
@@ -109,6 +132,7 @@ struct pg_page {
 	struct pg_mark	 marks[4];	/* outline entries starting here */
 	size_t		 nmarks;
 	struct arena	 strs;		/* text bytes of this page */
+	const struct pg_forms *forms;	/* what PG_FORM items refer to */
 };
 
 void	 pg_init(struct pg_page *, pg_unit, pg_unit);
@@ -120,7 +144,15 @@ void	 pg_line(struct pg_page *, pg_unit x0, pg_unit y0, pg_unit x1,
 	    pg_unit y1, pg_unit width, pg_unit dash);
 void	 pg_rect(struct pg_page *, pg_unit x, pg_unit y, pg_unit w, pg_unit h,
 	    pg_unit width, pg_unit dash, int fill, int gray);
+void	 pg_use(struct pg_page *, uint32_t form, pg_unit x, pg_unit y);
 void	 pg_mark(struct pg_page *, int level, const char *title);
+
+/*
+ * Item i of form u->form, moved to u's origin, in *out; 0, or -1 when
+ * the page has no such form.
+ */
+int	 pg_form_item(const struct pg_page *, const struct pg_use *u,
+	    size_t i, struct pg_item *out);
 const char *pg_font_name(enum pg_font);
 
 /*

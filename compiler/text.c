@@ -350,6 +350,7 @@ near_letter(uint32_t cp)
 struct warned {
 	uint32_t	 cp[8];
 	size_t		 n;
+	int		 quiet;		/* count, never warn */
 };
 
 static int
@@ -357,6 +358,8 @@ warned_once(struct warned *w, uint32_t cp)
 {
 	size_t	 i;
 
+	if (w->quiet)
+		return 0;
 	for (i = 0; i < w->n; i++)
 		if (w->cp[i] == cp)
 			return 0;
@@ -379,8 +382,8 @@ text_warn(enum diag_code code, const char *who, uint32_t cp, const char *ch,
 	    (unsigned int)cp, chlen > 0 ? " " : "", (int)chlen, ch, what);
 }
 
-int
-text_encode(struct glyphs *gs, const char *s, const char *who)
+static int
+encode(struct glyphs *gs, const char *s, const char *who, int quiet)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	struct warned		 w;
@@ -397,6 +400,7 @@ text_encode(struct glyphs *gs, const char *s, const char *who)
 	/* Each byte yields at most one glyph: no growth inside the loop. */
 	glyphs_grow(gs, len);
 	w.n = 0;
+	w.quiet = quiet;
 	prev = 0;
 	for (i = 0; i < len; i += adv) {
 		/* ASCII fast path: printable bytes are their own glyph. */
@@ -431,10 +435,11 @@ text_encode(struct glyphs *gs, const char *s, const char *who)
 			bad++;
 			glyphs_push(gs, TEXT_QUESTION);
 			snprintf(what, sizeof(what), "0x%02X", u[i]);
-			diag(DIAG_GLYPH_MISSING, NULL,
-			    "%s%s: invalid UTF-8 byte %s",
-			    who != NULL ? "person " : "layout text",
-			    who != NULL ? who : "", what);
+			if (!quiet)
+				diag(DIAG_GLYPH_MISSING, NULL,
+				    "%s%s: invalid UTF-8 byte %s",
+				    who != NULL ? "person " : "layout text",
+				    who != NULL ? who : "", what);
 			prev = 0;
 			continue;
 		}
@@ -501,6 +506,18 @@ text_encode(struct glyphs *gs, const char *s, const char *who)
 			    "as ?");
 	}
 	return bad;
+}
+
+int
+text_encode(struct glyphs *gs, const char *s, const char *who)
+{
+	return encode(gs, s, who, 0);
+}
+
+int
+text_encode_quiet(struct glyphs *gs, const char *s)
+{
+	return encode(gs, s, NULL, 1);
 }
 
 /* --- widths and lines --------------------------------------------------- */

@@ -53,6 +53,13 @@ void		 text_cleanup(void);
  */
 int		 text_encode(struct glyphs *, const char *utf8, const char *who);
 
+/*
+ * The same without a word: what compose tries ahead of the run (the
+ * text of a layout drawn once as a form); a non-zero count means the
+ * text is left to text_encode, which says why when it is printed.
+ */
+int		 text_encode_quiet(struct glyphs *, const char *utf8);
+
 /* The code point a glyph shows (PDF ToUnicode), 0 for an empty slot. */
 uint32_t	 text_glyph_unicode(uint16_t);
 

@@ -339,6 +339,51 @@ START_TEST(test_emit_pdf_deterministic)
 }
 END_TEST
 
+/*
+ * A form is drawn in place: the letter with its rectangle, code and
+ * rule moved into a form gives the very same file as the letter built
+ * item by item.
+ */
+static struct pg_forms	 letter_forms;
+
+static void
+build_with_form(struct pg_page *pg, int i)
+{
+	snprintf(pg->label, sizeof(pg->label), "4B-%03d", i + 1);
+	if (i == 0) {
+		pg_mark(pg, 0, "\xC3\x89l\xC3\xA8ves");
+		pg_mark(pg, 2, "4B");
+	}
+	pg->forms = &letter_forms;
+	put(pg, FONT_HELVETICA, 72, 700, ") showpage (");
+	put(pg, FONT_HELVETICA, 72, 690, "C:\\ENT\\");
+	put(pg, FONT_HELVETICA, 72, 680, "\xE9l\xE8ve \x9C \x80 \x01");
+	pg_use(pg, 0, PG_PT(70), PG_PT(600));
+	put(pg, FONT_HELVETICA, 72, 300, "bottom");
+}
+
+START_TEST(test_emit_pdf_forms)
+{
+	struct pg_page	 form;
+	struct pdf	 a, b;
+
+	pg_init(&form, 0, 0);
+	pg_rect(&form, 0, 0, PG_PT(200), PG_PT(40), PG_PT(1), 0, 1, 128);
+	put(&form, FONT_COURIER_BOLD, 10, 20, "k7Tm 9qRw");
+	pg_line(&form, -PG_PT(60), -PG_PT(200), PG_PT(515), -PG_PT(200),
+	    PG_PT(0.5), PG_PT(3));
+	letter_forms.v = &form;
+	letter_forms.n = 1;
+	make_pdf(&a, NULL, build_letter, 3);
+	make_pdf(&b, NULL, build_with_form, 3);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_int_eq(memcmp(a.p, b.p, a.len), 0);
+	pdf_free(&a);
+	pdf_free(&b);
+	pg_free(&form);
+}
+END_TEST
+
 START_TEST(test_emit_pdf_escape)
 {
 	struct pdf	 f;
@@ -636,6 +681,7 @@ emit_pdf_suite(void)
 	tcase_add_test(tc, test_emit_pdf_header);
 	tcase_add_test(tc, test_emit_pdf_xref);
 	tcase_add_test(tc, test_emit_pdf_deterministic);
+	tcase_add_test(tc, test_emit_pdf_forms);
 	tcase_add_test(tc, test_emit_pdf_escape);
 	tcase_add_test(tc, test_emit_pdf_operators);
 	tcase_add_test(tc, test_emit_pdf_blank);

@@ -500,6 +500,81 @@ START_TEST(test_undeclared)
 }
 END_TEST
 
+/*
+ * Forms: a form of declared fonts becomes one procedure in the prolog
+ * and one line per use, with its items relative to the origin and its
+ * own state, so that the page's font and gray are unchanged after it;
+ * a form of an undeclared font, or one the page does not have, is drawn
+ * in place, as if the items had been on the page.
+ */
+START_TEST(test_forms)
+{
+	struct pg_docinfo	 di;
+	struct pg_forms		 forms;
+	struct pg_page		 f[2], p[2];
+	char			*s, *a, *b;
+
+	docinfo(&di);
+	pg_init(&f[0], 0, 0);
+	pg_text(&f[0], FONT_HELVETICA, 0, PG_PT(9), 0, 0, "Madame,", 7);
+	pg_text(&f[0], FONT_HELVETICA, 0, PG_PT(9), PG_PT(5), -PG_PT(11),
+	    "Monsieur,", 9);
+	pg_line(&f[0], 0, -PG_PT(12), PG_PT(100), -PG_PT(12), PG_PT(1), 0);
+	pg_init(&f[1], 0, 0);
+	pg_text(&f[1], FONT_TIMES_ROMAN, 0, PG_PT(9), 0, 0, "Times", 5);
+	forms.v = f;
+	forms.n = 2;
+
+	a4(&p[0], "1");
+	p[0].forms = &forms;
+	pg_text(&p[0], FONT_COURIER_BOLD, 0, PG_PT(10), 0, 0, "code", 4);
+	pg_use(&p[0], 0, PG_PT(72), PG_PT(700));
+	pg_text(&p[0], FONT_COURIER_BOLD, 0, PG_PT(10), 0, 0, "more", 4);
+	pg_use(&p[0], 1, PG_PT(72), PG_PT(600));
+	pg_use(&p[0], 7, PG_PT(72), PG_PT(500));
+	s = render(&di, p, 1);
+	a = strstr(s, "%%BeginProlog\n");
+	b = strstr(s, "%%EndProlog\n");
+	ck_assert_ptr_nonnull(a);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(strstr(a, "/Fm0 { gsave translate\n0 G\n"
+	    "/F0e0 9 F\n(Madame,) 0 0 T\n(Monsieur,) 5 -11 T\n1 W\n0 D\n"
+	    "0 -12 100 -12 L\ngrestore } bind def\n"));
+	ck_assert(strstr(a, "/Fm0 ") < b);
+	ck_assert_ptr_null(strstr(s, "/Fm1 "));
+	/* The page: the call, the font kept, the Times form in place. */
+	ck_assert_ptr_nonnull(strstr(s, "%%EndPageSetup\n0 G\n/F11e0 10 F\n"
+	    "(code) 0 0 T\n72 700 Fm0\n(more) 0 0 T\n"
+	    "%%IncludeResource: font Times-Roman\n"));
+	ck_assert_ptr_nonnull(strstr(s, "/F6e0 9 F\n(Times) 72 600 T\n"
+	    "pgsave restore showpage\n"));
+	ck_assert_int_eq(count(s, " Fm"), 1);
+	free(s);
+
+	/*
+	 * Forms that came after the prolog (the first page had none): drawn
+	 * in place, as the same items on the page would be.
+	 */
+	pg_reset(&p[0]);
+	p[0].forms = NULL;
+	pg_text(&p[0], FONT_COURIER_BOLD, 0, PG_PT(10), 0, 0, "code", 4);
+	a4(&p[1], "2");
+	p[1].forms = &forms;
+	pg_use(&p[1], 0, PG_PT(72), PG_PT(700));
+	s = render(&di, p, 2);
+	ck_assert_ptr_null(strstr(s, "Fm0"));
+	ck_assert_ptr_nonnull(strstr(s, "%%Page: 2 2\n%%BeginPageSetup\n"
+	    "/pgsave save def\n%%EndPageSetup\n0 G\n/F0e0 9 F\n"
+	    "(Madame,) 72 700 T\n(Monsieur,) 77 689 T\n1 W\n0 D\n"
+	    "72 688 172 688 L\npgsave restore showpage\n"));
+	free(s);
+	pg_free(&p[0]);
+	pg_free(&p[1]);
+	pg_free(&f[0]);
+	pg_free(&f[1]);
+}
+END_TEST
+
 START_TEST(test_simplex)
 {
 	struct pg_docinfo	 di;
@@ -609,6 +684,7 @@ emit_ps_suite(void)
 	tcase_add_test(tc, test_state);
 	tcase_add_test(tc, test_vectors);
 	tcase_add_test(tc, test_undeclared);
+	tcase_add_test(tc, test_forms);
 	tcase_add_test(tc, test_simplex);
 	tcase_add_test(tc, test_title);
 	tcase_add_test(tc, test_media);
