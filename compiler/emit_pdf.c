@@ -16,6 +16,11 @@
  * move with relative Td, computed in integer 1/1000 pt, so no position
  * drifts.
  *
+ * The run's forms (page.h: the layout's fixed paragraphs) are written
+ * with the first page, one Form XObject each, and a page calls them: a
+ * letter's content stream, deflated page after page on the thread that
+ * writes them, is then a third shorter.
+ *
  * Fonts are written last, when the pages have told which glyphs of
  * which (face, vector) pairs they used: per face one font program, the
  * URW .t1 file cut down to those glyphs (a subset, tagged ABCDEF+ as
@@ -195,6 +200,8 @@ struct emit_pdf {
 	size_t			 zlen, zcap;
 	z_stream		 zs;
 	struct buf		 icc;		/* PDF/A: ICC profile */
+	const struct pg_forms	*forms;		/* the first page's */
+	uint32_t		*formobj;	/* their XObjects, 0: none */
 	uint32_t		 crc, adler;	/* document ID: digests */
 	uint64_t		 fnv;		/* of every byte */
 	void			(*hook)(void *, const void *, size_t);
@@ -632,8 +639,9 @@ cs_item(struct emit_pdf *p, struct cs_state *st, const struct pg_item *it)
 }
 
 /*
- * A page's content stream.  A form is drawn in place, item by item, so
- * that the page reads exactly as if compose had drawn each item itself.
+ * A page's content stream.  A form of the file's is called as its
+ * XObject inside q ... Q, so that the page's state is the same after
+ * it; any other is drawn in place, item by item.
  */
 static void
 cs_page(struct emit_pdf *p, const struct pg_page *pg)
@@ -641,6 +649,7 @@ cs_page(struct emit_pdf *p, const struct pg_page *pg)
 	struct cs_state		 st;
 	struct pg_item		 fi;
 	const struct pg_item	*it;
+	const struct pg_use	*u;
 	size_t			 i, k;
 
 	memset(&st, 0, sizeof(st));
@@ -653,7 +662,24 @@ cs_page(struct emit_pdf *p, const struct pg_page *pg)
 			cs_item(p, &st, it);
 			continue;
 		}
-		for (k = 0; pg_form_item(pg, &it->u.use, k, &fi) == 0; k++)
+		u = &it->u.use;
+		if (p->formobj != NULL && pg->forms == p->forms &&
+		    u->form < p->forms->n && p->formobj[u->form] != 0) {
+			/* Do is not allowed in a text object. */
+			if (st.bt) {
+				buf_adds(&p->cs, "ET\n");
+				st.bt = 0;
+			}
+			buf_adds(&p->cs, "q 1 0 0 1 ");
+			cs_num(&p->cs, u->x);
+			cs_num(&p->cs, u->y);
+			buf_adds(&p->cs, "cm /Fm");
+			cs_int(&p->cs, u->form);
+			buf_adds(&p->cs, "Do Q\n");
+			continue;
+		}
+		/* Not an XObject of this file: drawn in place. */
+		for (k = 0; pg_form_item(pg, u, k, &fi) == 0; k++)
 			cs_item(p, &st, &fi);
 	}
 	if (st.bt)
@@ -896,6 +922,59 @@ emit_pdf_begin(struct outw *w, const struct pg_docinfo *di,
 
 /* --- pages -------------------------------------------------------- */
 
+/*
+ * The run's forms (see page.h), written with the first page: one Form
+ * XObject each, /Fm<i> in the shared resources, so that a page calls a
+ * fixed paragraph instead of holding it, and the content stream that
+ * is deflated for every page is that much shorter.  A form does not
+ * rely on the state of the page calling it: its stream starts as if
+ * nothing were set.  Its box is twice the page in each direction, since
+ * the origin may be anywhere on it.
+ */
+static void
+pdf_forms(struct emit_pdf *p, const struct pg_page *pg)
+{
+	const struct pg_page	*f;
+	struct cs_state		 st;
+	struct buf		 dict;
+	size_t			 i, k;
+
+	p->forms = pg->forms;
+	if (p->forms == NULL || p->forms->n == 0)
+		return;
+	p->formobj = xcalloc(p->forms->n, sizeof(*p->formobj));
+	buf_init(&dict);
+	for (i = 0; i < p->forms->n; i++) {
+		f = &p->forms->v[i];
+		for (k = 0; k < f->nitems; k++)
+			if (f->items[k].kind == PG_FORM)
+				break;
+		if (k < f->nitems || f->nitems == 0)
+			continue;
+		memset(&st, 0, sizeof(st));
+		st.font = -1;
+		st.gray = st.lw = st.dash = -1;
+		buf_reset(&p->cs);
+		for (k = 0; k < f->nitems; k++)
+			cs_item(p, &st, &f->items[k]);
+		if (st.bt)
+			buf_adds(&p->cs, "ET\n");
+		buf_reset(&dict);
+		buf_adds(&dict, " /Type /XObject /Subtype /Form /BBox [");
+		cs_num(&dict, -(long long)pg->width);
+		cs_num(&dict, -(long long)pg->height);
+		cs_num(&dict, pg->width);
+		cs_num(&dict, pg->height);
+		dict.len--;		/* cs_num's space */
+		buf_adds(&dict, "] /Resources ");
+		cs_int(&dict, p->resources);
+		buf_adds(&dict, "0 R");
+		p->formobj[i] = pdf_reserve(p);
+		pdf_stream(p, p->formobj[i], dict.p, p->cs.p, p->cs.len, 0);
+	}
+	buf_free(&dict);
+}
+
 int
 emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
 {
@@ -903,6 +982,8 @@ emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
 	uint32_t	 contents = 0, page;
 	size_t		 i;
 
+	if (p->npages == 0)
+		pdf_forms(p, pg);
 	/* A blank verso has no content stream at all. */
 	cs_page(p, pg);
 	if (p->cs.len > 0) {
@@ -1664,6 +1745,7 @@ pdf_free(struct emit_pdf *p)
 	free(p->pages);
 	free(p->labels);
 	free(p->leaves);
+	free(p->formobj);
 	free(p->marks);
 	/* The last page's content, in clear and deflated: codes. */
 	mem_wipe(p->z, p->zcap);
@@ -1682,7 +1764,7 @@ emit_pdf_end(struct emit_pdf *p)
 	uint32_t	 fontobj[PDF_NFONT], pages, outlines, labels, root;
 	uint64_t	 xref;
 	uint32_t	 i;
-	int		 f, k, ret = 0;
+	int		 f, k, nform, ret = 0;
 
 	memset(fontobj, 0, sizeof(fontobj));
 	for (f = 0; f < FONT__MAX; f++) {
@@ -1700,7 +1782,18 @@ emit_pdf_end(struct emit_pdf *p)
 		outw_printf(w, " /F%d", k);
 		pdf_ref(p, "", fontobj[k]);
 	}
-	outw_puts(w, " >> >>\nendobj\n");
+	outw_puts(w, " >>");
+	for (k = 0, nform = 0; p->formobj != NULL &&
+	    (size_t)k < p->forms->n; k++) {
+		if (p->formobj[k] == 0)
+			continue;
+		outw_printf(w, "%s/Fm%d", nform++ == 0 ? " /XObject << " : " ",
+		    k);
+		pdf_ref(p, "", p->formobj[k]);
+	}
+	if (nform > 0)
+		outw_puts(w, " >>");
+	outw_puts(w, " >>\nendobj\n");
 
 	pages = pdf_pagetree(p);
 	outlines = pdf_outlines(p);

@@ -9,7 +9,9 @@
  * print shop.  The graphics state (font, gray, line width, dash) is
  * tracked within a page so that it is set only when it changes; it is
  * forgotten at every page boundary, since pages must stand alone for a
- * spooler that reorders or selects them.
+ * spooler that reorders or selects them.  The run's forms (page.h: the
+ * layout's fixed paragraphs) are procedures of the prolog, so that a
+ * page calls each in one line instead of holding its text.
  *
  * Everything written is printable ASCII: text bytes are escaped, and the
  * 7-bit spelling of the title and page labels is made here.  No line is

@@ -145,7 +145,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 mnt=$work/mnt
 mkdir "$mnt"
-if ! mount -t tmpfs -o size=1536k,mode=0700 tmpfs "$mnt" 2>/dev/null; then
+if ! mount -t tmpfs -o size=1024k,mode=0700 tmpfs "$mnt" 2>/dev/null; then
 	mnt=
 	echo "SKIP: tmpfs cases (mount refused)"
 	exit $fail
@@ -156,7 +156,7 @@ o="$d/out"
 ep compile -q --test-mode --seed 33 --date 2026-09-02 \
     --ledger "$d/entpress.db" -o "$o/run.ps" -o "$o/run.pdf" \
     --csv "$o/run.csv" "$demo" >/dev/null 2>"$d/err"
-verify "$d" "tmpfs of 1.5 MiB full during the print run" "$o/run.p[sd][f]*" $?
+verify "$d" "tmpfs of 1 MiB full during the print run" "$o/run.p[sd][f]*" $?
 # Fill all but 48 KiB: the journal fits, the CSV or the commit does not.
 head -c $(( $(df -k --output=avail "$d" | tail -n 1) * 1024 - 48 * 1024 )) \
     /dev/zero >"$d/big" 2>/dev/null

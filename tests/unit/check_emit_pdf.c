@@ -340,9 +340,11 @@ START_TEST(test_emit_pdf_deterministic)
 END_TEST
 
 /*
- * A form is drawn in place: the letter with its rectangle, code and
- * rule moved into a form gives the very same file as the letter built
- * item by item.
+ * Forms: the letter with its rectangle, code and rule moved into a form.
+ * The form is one XObject in the shared resources, drawn from a state
+ * of its own, and the page calls it inside q ... Q; when the first page
+ * had no forms (build_late), pages that have some draw them in place,
+ * exactly as the same items on the page.
  */
 static struct pg_forms	 letter_forms;
 
@@ -362,10 +364,24 @@ build_with_form(struct pg_page *pg, int i)
 	put(pg, FONT_HELVETICA, 72, 300, "bottom");
 }
 
+static void
+build_late(struct pg_page *pg, int i)
+{
+	if (i == 0) {
+		build_letter(pg, i);
+		pg->forms = NULL;
+	} else
+		build_with_form(pg, i);
+}
+
 START_TEST(test_emit_pdf_forms)
 {
 	struct pg_page	 form;
-	struct pdf	 a, b;
+	struct pdf	 a, b, c;
+	const char	*res;
+	char		*ca, *cb, *fm;
+	size_t		 la, lb, lf;
+	unsigned int	 n;
 
 	pg_init(&form, 0, 0);
 	pg_rect(&form, 0, 0, PG_PT(200), PG_PT(40), PG_PT(1), 0, 1, 128);
@@ -374,12 +390,34 @@ START_TEST(test_emit_pdf_forms)
 	    PG_PT(0.5), PG_PT(3));
 	letter_forms.v = &form;
 	letter_forms.n = 1;
-	make_pdf(&a, NULL, build_letter, 3);
-	make_pdf(&b, NULL, build_with_form, 3);
-	ck_assert_uint_eq(a.len, b.len);
-	ck_assert_int_eq(memcmp(a.p, b.p, a.len), 0);
+
+	make_pdf(&a, NULL, build_with_form, 3);
+	ck_assert_int_eq(count(&a, "/Subtype /Form"), 1);
+	res = find(&a, "/XObject << /Fm0 ");
+	ck_assert_ptr_nonnull(res);
+	n = ref_after(res, "/Fm0");
+	fm = pdf_inflate(&a, n, &lf);
+	ck_assert_str_eq(fm, "1 w\n[] 0 d\n0.502 g\n0 0 200 40 re B\n"
+	    "BT\n0 g\n/F33 10 Tf\n10 20 Td (k7Tm 9qRw)Tj\nET\n"
+	    "0.5 w\n[3 3 ] 0 d\n-60 -200 m 515 -200 l S\n");
+	ca = page_content(&a, 1, &la);
+	ck_assert_ptr_nonnull(strstr(ca, "ET\nq 1 0 0 1 70 600 cm /Fm0 Do Q\n"
+	    "BT\n72 300 Td (bottom)Tj\nET\n"));
+	free(fm);
+	free(ca);
+
+	make_pdf(&b, NULL, build_late, 3);
+	make_pdf(&c, NULL, build_letter, 3);
+	ck_assert_int_eq(count(&b, "/Subtype /Form"), 0);
+	ca = page_content(&b, 2, &la);
+	cb = page_content(&c, 2, &lb);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_int_eq(memcmp(ca, cb, la), 0);
+	free(ca);
+	free(cb);
 	pdf_free(&a);
 	pdf_free(&b);
+	pdf_free(&c);
 	pg_free(&form);
 }
 END_TEST
