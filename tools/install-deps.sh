@@ -22,6 +22,7 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake gettext pkg-config \
 	libxml2-dev libsodium-dev libsqlite3-dev libarchive-dev zlib1g-dev \
+	libdeflate-dev \
 	libjansson-dev \
 	check libarchive-tools \
 	ghostscript fonts-urw-base35 qpdf poppler-utils libxml2-utils \
