@@ -854,9 +854,12 @@ tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
     pg_unit size, size_t start, size_t n)
 {
 	const uint16_t	*g = c->g.g;
+	const int16_t	(*wt)[256] = text_widths(f);
 	struct tline	*l;
 	struct trun	*r;
 	size_t		 i, k, end = start + n;
+	int64_t		 total = 0;
+	int32_t		 w;
 	int		 enc;
 
 	if (t->nlines == t->caplines) {
@@ -866,7 +869,6 @@ tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
 	}
 	l = &t->lines[t->nlines++];
 	l->n = n;
-	l->w = n > 0 ? glyphs_width(f, size, g + start, n) : 0;
 	l->run0 = t->nruns;
 	l->nruns = 0;
 	if (t->nbytes + n > t->capbytes) {
@@ -896,11 +898,19 @@ tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
 		enc = g[i] >> 8;
 		r->enc = (uint8_t)enc;
 		r->off = (uint32_t)t->nbytes;
-		for (k = 0; i < end && (g[i] >> 8) == enc && k < 256; i++, k++)
+		/* The bytes and the width (text_width's sum) in one pass. */
+		w = 0;
+		for (k = 0; i < end && (g[i] >> 8) == enc && k < 256; i++, k++) {
 			t->bytes[t->nbytes++] = (char)(g[i] & 0xff);
+			if (enc < PG_NENC)
+				w += wt[enc][g[i] & 0xff];
+		}
 		r->len = (uint32_t)k;
-		r->w = text_width(f, g + i - k, k);
+		r->w = w;
+		total += w;
 	}
+	/* As glyphs_width of the whole line: widths add up. */
+	l->w = (pg_unit)(total * size / 1000);
 }
 
 /*

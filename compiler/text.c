@@ -539,6 +539,14 @@ text_width(enum pg_font f, const uint16_t *g, size_t n)
 	return sum;
 }
 
+const int16_t
+(*text_widths(enum pg_font f))[256]
+{
+	if ((unsigned int)f >= FONT__MAX)
+		abort();
+	return text_afm_widths[f];
+}
+
 const char *const *
 text_vector_names(int enc)
 {

@@ -66,6 +66,12 @@ uint32_t	 text_glyph_unicode(uint16_t);
 /* Width of n glyphs in font f, in AFM units (1/1000 of the size). */
 int32_t		 text_width(enum pg_font f, const uint16_t *g, size_t n);
 
+/*
+ * The widths text_width adds up, by vector and byte: for a caller that
+ * walks the glyphs anyway and would rather not walk them twice.
+ */
+const int16_t	(*text_widths(enum pg_font f))[256];
+
 /* The 256 glyph names of vector enc (".notdef" where empty). */
 const char *const *text_vector_names(int enc);
 
