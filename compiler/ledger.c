@@ -16,8 +16,10 @@
  * are loaded once per run into hash tables (a key not there is a new
  * account, no query needed); the account ledger_add makes is held back
  * until its first code, which then goes into the same INSERT (any other
- * use of the database inserts it first); and the letter serial counters
- * live in memory during the run and are written back at commit.
+ * use of the database inserts it first); every fingerprint of the ledger
+ * is loaded once per run too, so that a code already issued is told
+ * without a query; and the letter serial counters live in memory during
+ * the run and are written back at commit.
  */
 #include "config.h"
 
@@ -197,7 +199,7 @@ enum stmt {
 	STMT_LOOKUP_LOGIN,
 	STMT_INSERT_ACCT,
 	STMT_LOGINS,
-	STMT_REVOKED_FP,
+	STMT_FPS,
 	STMT_SET_CODE,
 	STMT_SET_STATE,
 	STMT_SERIAL_GET,
@@ -229,12 +231,9 @@ static const char *const stmt_sql[STMT__MAX] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	/* STMT_LOGINS */
 	"SELECT key, login FROM accounts",
-	/*
-	 * STMT_REVOKED_FP: a new account's first code goes in with an
-	 * INSERT, which has no trigger for this (a trigger there made SQLite
-	 * keep a statement journal for every account, a fifth of the cost).
-	 */
-	"SELECT 1 FROM revoked WHERE fp = ?1",
+	/* STMT_FPS: every fingerprint, current or revoked (struct fpset). */
+	"SELECT fp FROM accounts WHERE fp IS NOT NULL "
+	"UNION ALL SELECT fp FROM revoked",
 	/*
 	 * STMT_SET_CODE: the triggers refuse a fingerprint already issued
 	 * and move the replaced one to the revoked codes.
@@ -280,6 +279,26 @@ struct serial_ctr {
 	sqlite3_int64	 last;
 };
 
+/*
+ * Every fingerprint of the ledger, current and revoked, for the length
+ * of a run: a code drawn is new when its fingerprint is not here, so
+ * that LEDGER_DUP is answered without a query and issuing a code needs
+ * nothing back from the database (the run's writes can then be done
+ * later, on another thread).  The accounts_fp index and the
+ * accounts_fp_unique trigger still refuse a duplicate that got past
+ * this, as an error.  An open-addressed table of the fingerprints
+ * themselves, 32 bytes a slot, at most three quarters full; a
+ * fingerprint is a keyed BLAKE2b hash, so its first bytes are the hash
+ * of the table.  All-zero slots are empty, and the all-zero fingerprint
+ * (which no code has, but a caller may pass) is a flag of its own.
+ */
+struct fpset {
+	uint8_t			(*v)[CRED_FP_LEN];
+	size_t			 cap;		/* power of two, or 0 */
+	size_t			 len;
+	int			 zero;		/* holds the all-zero one */
+};
+
 struct ledger {
 	int			 test;		/* created in test mode */
 	sqlite3			*db;
@@ -300,6 +319,8 @@ struct ledger {
 	struct hmap		 logins;	/* every login, once loaded */
 	struct hmap		 bases;		/* login base -> last suffix */
 	int			 loaded;
+	struct fpset		 fps;		/* every fingerprint, once loaded */
+	int			 fps_loaded;
 	sqlite3_int64		 next_id;	/* row id of the next account */
 	struct {
 		int		 on;
@@ -399,6 +420,71 @@ col_text(sqlite3_stmt *s, int i, char *out, size_t sz)
 	memcpy(out, v, n);
 	out[n] = '\0';
 	return 0;
+}
+
+/* --- the fingerprint set ------------------------------------------- */
+
+static int
+fp_zero(const uint8_t fp[CRED_FP_LEN])
+{
+	static const uint8_t	 zero[CRED_FP_LEN];
+
+	return memcmp(fp, zero, CRED_FP_LEN) == 0;
+}
+
+/* The slot of fp, or the empty slot where it would go. */
+static uint8_t *
+fpset_slot(const struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+{
+	uint64_t	 h;
+	size_t		 i, mask = f->cap - 1;
+
+	memcpy(&h, fp, sizeof(h));
+	for (i = (size_t)h & mask;; i = (i + 1) & mask)
+		if (memcmp(f->v[i], fp, CRED_FP_LEN) == 0 || fp_zero(f->v[i]))
+			return f->v[i];
+}
+
+static int
+fpset_has(const struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+{
+	if (fp_zero(fp))
+		return f->zero;
+	return f->cap > 0 && !fp_zero(fpset_slot(f, fp));
+}
+
+static void
+fpset_add(struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+{
+	struct fpset	 old = *f;
+	uint8_t		*s;
+	size_t		 i;
+
+	if (fp_zero(fp)) {
+		f->zero = 1;
+		return;
+	}
+	if ((f->len + 1) * 4 > f->cap * 3) {
+		f->cap = old.cap == 0 ? 1024 : old.cap * 2;
+		f->v = xcalloc(f->cap, CRED_FP_LEN);
+		for (i = 0; i < old.cap; i++)
+			if (!fp_zero(old.v[i]))
+				memcpy(fpset_slot(f, old.v[i]), old.v[i],
+				    CRED_FP_LEN);
+		free(old.v);
+	}
+	s = fpset_slot(f, fp);
+	if (fp_zero(s)) {
+		memcpy(s, fp, CRED_FP_LEN);
+		f->len++;
+	}
+}
+
+static void
+fpset_free(struct fpset *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
 }
 
 /*
@@ -733,6 +819,8 @@ run_end(struct ledger *l)
 	hmap_free(&l->logins);
 	hmap_free(&l->bases);
 	hmap_free(&l->serials);
+	fpset_free(&l->fps);
+	l->fps_loaded = 0;
 	free(l->ctrs);
 	l->ctrs = NULL;
 	l->nctrs = 0;
@@ -1209,27 +1297,38 @@ accounts_load(struct ledger *l)
 	return 0;
 }
 
-/* A fingerprint that is already in the ledger, current or revoked. */
+/*
+ * Every fingerprint of the ledger into l->fps, once per run, at its
+ * first code.
+ */
 static int
-is_dup(struct ledger *l, int rc)
+fps_load(struct ledger *l)
 {
-	int	 ext = sqlite3_extended_errcode(l->db);
+	sqlite3_stmt	*s;
+	int		 rc;
 
-	return rc == SQLITE_CONSTRAINT && (ext == SQLITE_CONSTRAINT_TRIGGER ||
-	    (ext == SQLITE_CONSTRAINT_UNIQUE &&
-	    strstr(sqlite3_errmsg(l->db), "accounts.fp") != NULL));
+	if (flush(l) == -1)
+		return -1;
+	s = stmt(l, STMT_FPS);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(s, 0) == CRED_FP_LEN)
+			fpset_add(&l->fps, sqlite3_column_blob(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(l, "loading codes");
+	l->fps_loaded = 1;
+	return 0;
 }
 
 /*
  * Insert the held-back account, with its first code (fp, serial) or
- * without (fp NULL).  LEDGER_DUP leaves it held back.
+ * without (fp NULL).
  */
 static int
 pend_insert(struct ledger *l, const uint8_t *fp, const char *serial,
     const char *expires)
 {
 	sqlite3_stmt	*s = stmt(l, STMT_INSERT_ACCT);
-	int		 rc;
 
 	sqlite3_bind_int64(s, 1, l->pend.id);
 	sqlite3_bind_text(s, 2, l->pend.key, -1, SQLITE_STATIC);
@@ -1244,17 +1343,8 @@ pend_insert(struct ledger *l, const uint8_t *fp, const char *serial,
 		sqlite3_bind_text(s, 10, serial, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 11, l->run);
 	}
-	rc = sqlite3_step(s);
-	if (fp != NULL && is_dup(l, rc)) {
-		sqlite3_reset(s);
-		return LEDGER_DUP;
-	}
-	if (rc != SQLITE_DONE) {
-		sql_fail(l, "adding an account");
-		sqlite3_reset(s);
+	if (step_done(l, s, "adding an account") == -1)
 		return -1;
-	}
-	sqlite3_reset(s);
 	l->pend.on = 0;
 	return 0;
 }
@@ -1433,12 +1523,10 @@ done:
  * Make fp the account's current code, under a new letter serial or, for
  * a letter that names several accounts (a household), under the serial
  * given: LEDGER_DUP if the fingerprint is already in the ledger, current
- * or revoked (the caller draws another code).  The old code, if any, is
- * revoked as of the run's date.  For an account that has a row, both
- * rules are triggers in the schema (accounts_fp_unique, accounts_revoke),
- * so they hold whatever the caller's copy of the account says; a new
- * account has no old code, and its INSERT is checked against the
- * revoked codes first (the unique index covers the current ones).
+ * or revoked (the caller draws another code), which the set of every
+ * fingerprint tells (struct fpset).  The old code, if any, is revoked as
+ * of the run's date by a trigger (accounts_revoke); a new account has no
+ * old code, and its row goes in with its first code.
  */
 int
 ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
@@ -1448,7 +1536,6 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
 	struct serial_ctr	*c;
 	sqlite3_stmt		*s;
 	char			 serial[LEDGER_SERIAL_MAX];
-	int			 rc;
 
 	if (!run_ok(l))
 		return -1;
@@ -1457,6 +1544,10 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
 		    expires);
 		return -1;
 	}
+	if (!l->fps_loaded && fps_load(l) == -1)
+		return -1;
+	if (fpset_has(&l->fps, fp))
+		return LEDGER_DUP;
 	if (letter != NULL) {
 		if (*letter == '\0' || strlen(letter) >= sizeof(serial)) {
 			diag(DIAG_BAD_ARG, NULL, "letter serial of %zu bytes",
@@ -1474,16 +1565,8 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
 
 	if (l->pend.on && a->id == l->pend.id) {
 		/* A new account: one INSERT with its first code. */
-		s = stmt(l, STMT_REVOKED_FP);
-		sqlite3_bind_blob(s, 1, fp, CRED_FP_LEN, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc == SQLITE_ROW)
-			return LEDGER_DUP;
-		if (rc != SQLITE_DONE)
-			return sql_fail(l, "checking a code");
-		if ((rc = pend_insert(l, fp, serial, expires)) != 0)
-			return rc;
+		if (pend_insert(l, fp, serial, expires) == -1)
+			return -1;
 	} else {
 		if (flush(l) == -1)
 			return -1;
@@ -1494,24 +1577,15 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
 		bind_text(s, 4, expires);
 		sqlite3_bind_text(s, 5, serial, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 6, l->run);
-		rc = sqlite3_step(s);
-		if (is_dup(l, rc)) {
-			/* Only this statement is undone; the run goes on. */
-			sqlite3_reset(s);
-			return LEDGER_DUP;
-		}
-		if (rc != SQLITE_DONE) {
-			sql_fail(l, "issuing a code");
-			sqlite3_reset(s);
+		if (step_done(l, s, "issuing a code") == -1)
 			return -1;
-		}
-		sqlite3_reset(s);
 		if (sqlite3_changes(l->db) != 1) {
 			diag_sys(DIAG_BAD_LEDGER, l->path, "no account %lld",
 			    (long long)a->id);
 			return -1;
 		}
 	}
+	fpset_add(&l->fps, fp);
 	if (c != NULL)
 		c->last++;
 	l->n_issued++;

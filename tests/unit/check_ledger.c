@@ -1045,6 +1045,94 @@ START_TEST(test_seed_replayed)
 }
 END_TEST
 
+/*
+ * Fingerprint i of test_fp_set: the first 3,000 share their first 24
+ * bytes (one bucket of the set for all), the next ones differ there;
+ * number 0 is all zeros, which the set keeps apart from its empty slots.
+ */
+static void
+fp_of(uint8_t fp[CRED_FP_LEN], int i)
+{
+	memset(fp, 0, CRED_FP_LEN);
+	if (i == 0)
+		return;
+	if (i >= 3000)
+		memcpy(fp, &i, sizeof(i));
+	else
+		memset(fp, 0x5A, 24);
+	memcpy(fp + 24, &i, sizeof(i));
+}
+
+/*
+ * Duplicates are told from the set of every fingerprint in memory: the
+ * codes of this run and of earlier ones, current and revoked, through
+ * the set's growth, however alike the fingerprints; a fingerprint one
+ * byte away from one in the ledger is new.
+ */
+START_TEST(test_fp_set)
+{
+	struct ledger		*l;
+	struct ledger_acct	 a, b;
+	struct dir_person	 p;
+	uint8_t			 fp[CRED_FP_LEN];
+	char			 id[16];
+	int			 i;
+
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "test"), 0);
+	for (i = 0; i < 6000; i++) {
+		snprintf(id, sizeof(id), "%d", 1000 + i);
+		person(&p, id, "Jean", id);
+		ck_assert_int_eq(ledger_account(l, &p, &a), LEDGER_CREATED);
+		fp_of(fp, i);
+		ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", NULL,
+		    NULL), 0);
+		/* At once, in the same run, on the same account. */
+		ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", NULL,
+		    NULL), LEDGER_DUP);
+	}
+	/* Account 1000 gets a new code; 0, all zeros, is revoked. */
+	ck_assert_int_eq(ledger_lookup_login(l, "jean.1000", &a), 0);
+	fp_of(fp, 9000);
+	ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", NULL, NULL),
+	    0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ledger_close(l);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM revoked"), 1);
+
+	/* The next run loads them all from the ledger. */
+	ck_assert_int_eq(ledger_open(&l, db, 0), 0);
+	ck_assert_int_eq(ledger_run_begin(l, "2026-09-02", "test"), 0);
+	person(&p, "99", "Anne", "Neuve");
+	ck_assert_int_eq(ledger_account(l, &p, &b), LEDGER_CREATED);
+	for (i = 0; i < 6000; i += 7) {
+		fp_of(fp, i);
+		ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL,
+		    NULL), LEDGER_DUP);
+		fp[CRED_FP_LEN - 1] ^= 1;
+		ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL,
+		    NULL), 0);
+		/* Issued just now: a duplicate from here on. */
+		ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL,
+		    NULL), LEDGER_DUP);
+		fp[CRED_FP_LEN - 1] ^= 1;
+	}
+	fp_of(fp, 9000);
+	ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL, NULL),
+	    LEDGER_DUP);
+	fp_of(fp, 9001);
+	ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL, NULL),
+	    0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ledger_close(l);
+	ck_assert_str_eq(diagcap_text(), "");
+	/* Account 99 had 859 codes: all but the last are revoked. */
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM revoked"), 859);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM accounts "
+	    "WHERE fp IS NOT NULL"), 6001);
+}
+END_TEST
+
 static void
 issue_serial(struct ledger *l, const char *id, const char *uai,
     const char *want)
@@ -1489,6 +1577,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_revoked_unique);
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_seed_replayed);
+	tcase_add_test(tc, test_fp_set);
 	tcase_add_test(tc, test_states);
 	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_expired);
