@@ -1448,6 +1448,89 @@ START_TEST(test_letters_report)
 }
 END_TEST
 
+/* How many times the diagnostics so far say what. */
+static int
+cap_count(const char *what)
+{
+	const char	*t = diagcap_text();
+	int		 n = 0;
+
+	while ((t = strstr(t, what)) != NULL) {
+		n++;
+		t += strlen(what);
+	}
+	return n;
+}
+
+/*
+ * A write that fails where the caller does not see it (queued, then done
+ * by the run's writer): its message is the one it always had, printed
+ * once, at the latest when the next lookup waits for the writes; every
+ * call after it fails, the commit too, and the ledger is as before.
+ * Two writes fail for sure: a letter serial recorded twice (the
+ * letters' primary key), a code for an account that has no row.
+ */
+static void
+queued_error(int ghost, const char *msg, enum diag_level level)
+{
+	struct ledger		*l;
+	struct ledger_acct	 a;
+	struct ledger_letter	 lt;
+	uint8_t			 fp[CRED_FP_LEN];
+	char			 serial[40];
+	int			 i, rc;
+
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "test"), 0);
+	issue_many(l, 10, 1000);
+	memset(&lt, 0, sizeof(lt));
+	lt.serial = "2026-0699990Z-000001";
+	lt.section = "class";
+	lt.group = "4B";
+	lt.way = "class";
+	ck_assert_int_eq(ledger_letter_add(l, &lt), 0);
+	if (ghost) {
+		memset(&a, 0, sizeof(a));
+		a.id = 4242;
+		memset(fp, 0x42, sizeof(fp));
+		rc = ledger_issue_fp(l, &a, fp, "0699990Z", NULL, NULL);
+	} else
+		rc = ledger_letter_add(l, &lt);
+	/* Queued (0), or done at once without a writer thread (-1). */
+	ck_assert(rc == 0 || rc == -1);
+	/* Writes behind it, past a batch: dropped, or refused. */
+	for (i = 0; i < 100; i++) {
+		snprintf(serial, sizeof(serial), "2026-0699990Z-%06d", 100 + i);
+		lt.serial = serial;
+		rc = ledger_letter_add(l, &lt);
+		ck_assert(rc == 0 || rc == -1);
+	}
+	ck_assert_int_eq(ledger_lookup(l, "aaf:Eleve:1000", &a), -1);
+	ck_assert_int_eq(cap_count(msg), 1);
+	ck_assert_int_eq(diag_worst(), level);
+	ck_assert_int_eq(ledger_letter_add(l, &lt), -1);
+	ck_assert_int_eq(ledger_run_commit(l), -1);
+	ledger_close(l);
+	ck_assert_int_eq(cap_count(msg), 1);
+	ck_assert_int_eq(cap_count("entpress: "), 1);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM runs"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM accounts"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM letters"), 0);
+}
+
+START_TEST(test_queued_error)
+{
+	queued_error(0, "SYSERR: database error: recording a letter: UNIQUE "
+	    "constraint failed: letters.serial\n", LEVEL_SYSERR);
+	diagcap_stop();
+	diagcap_start();
+	unlink(db);
+	unlink(keyfile);
+	queued_error(1, "ERROR: ledger unusable: no account 4242\n",
+	    LEVEL_ERROR);
+}
+END_TEST
+
 START_TEST(test_bad_dates)
 {
 	struct ledger		*l;
@@ -1582,6 +1665,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_expired);
 	tcase_add_test(tc, test_letters_report);
+	tcase_add_test(tc, test_queued_error);
 	tcase_add_test(tc, test_bad_dates);
 	tcase_add_test(tc, test_no_clear_codes);
 	suite_add_tcase(s, tc);
