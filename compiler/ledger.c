@@ -16,8 +16,14 @@
  * are loaded once per run into hash tables (a key not there is a new
  * account, no query needed); the account ledger_add makes is held back
  * until its first code, which then goes into the same INSERT (any other
- * use of the database inserts it first); and the letter serial counters
- * live in memory during the run and are written back at commit.
+ * use of the database inserts it first); every fingerprint of the ledger
+ * is loaded once per run too, so that a code already issued is told
+ * without a query; and the letter serial counters live in memory during
+ * the run and are written back at commit.  Issuing a code and adding a
+ * letter thus need nothing back from the database, and their writes are
+ * done behind the caller, by a thread of the run (write-behind, below):
+ * half of the print run's time was SQLite's, on the thread that also
+ * composes the pages.
  */
 #include "config.h"
 
@@ -25,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +204,7 @@ enum stmt {
 	STMT_LOOKUP_LOGIN,
 	STMT_INSERT_ACCT,
 	STMT_LOGINS,
-	STMT_REVOKED_FP,
+	STMT_FPS,
 	STMT_SET_CODE,
 	STMT_SET_STATE,
 	STMT_SERIAL_GET,
@@ -229,12 +236,9 @@ static const char *const stmt_sql[STMT__MAX] = {
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	/* STMT_LOGINS */
 	"SELECT key, login FROM accounts",
-	/*
-	 * STMT_REVOKED_FP: a new account's first code goes in with an
-	 * INSERT, which has no trigger for this (a trigger there made SQLite
-	 * keep a statement journal for every account, a fifth of the cost).
-	 */
-	"SELECT 1 FROM revoked WHERE fp = ?1",
+	/* STMT_FPS: every fingerprint, current or revoked (struct fpset). */
+	"SELECT fp FROM accounts WHERE fp IS NOT NULL "
+	"UNION ALL SELECT fp FROM revoked",
 	/*
 	 * STMT_SET_CODE: the triggers refuse a fingerprint already issued
 	 * and move the replaced one to the revoked codes.
@@ -280,6 +284,65 @@ struct serial_ctr {
 	sqlite3_int64	 last;
 };
 
+/*
+ * Every fingerprint of the ledger, current and revoked, for the length
+ * of a run: a code drawn is new when its fingerprint is not here, so
+ * that LEDGER_DUP is answered without a query and issuing a code needs
+ * nothing back from the database (the run's writes can then be done
+ * later, on another thread).  The accounts_fp index and the
+ * accounts_fp_unique trigger still refuse a duplicate that got past
+ * this, as an error.  An open-addressed table of the fingerprints
+ * themselves, 32 bytes a slot, at most three quarters full; a
+ * fingerprint is a keyed BLAKE2b hash, so its first bytes are the hash
+ * of the table.  All-zero slots are empty, and the all-zero fingerprint
+ * (which no code has, but a caller may pass) is a flag of its own.
+ */
+struct fpset {
+	uint8_t			(*v)[CRED_FP_LEN];
+	size_t			 cap;		/* power of two, or 0 */
+	size_t			 len;
+	int			 zero;		/* holds the all-zero one */
+};
+
+/*
+ * The run's writes, done behind the main thread (see "write-behind"
+ * below).  One write is copied into the ring whole; nothing in it is
+ * secret (a fingerprint, a serial, names), so a slot is reused or freed
+ * without wiping.
+ */
+#define WB_LEN		256		/* writes in the ring */
+#define WB_BATCH	32		/* writes that wake the writer */
+
+enum wb_kind {
+	WB_ACCOUNT,		/* a new account, with its first code or not */
+	WB_CODE,		/* a new code for an account that has a row */
+	WB_LETTER		/* a letter of the run */
+};
+
+struct wb_op {
+	enum wb_kind		 kind;
+	sqlite3_int64		 id;		/* the account's row id */
+	const char		*key, *origin, *profile, *login; /* arena */
+	int			 has_fp;
+	uint8_t			 fp[CRED_FP_LEN];
+	char			 expires[LEDGER_DATE_LEN];	/* "" never */
+	char			 serial[LEDGER_SERIAL_MAX];
+	struct ledger_letter	 letter;	/* its strings in text */
+	char			*text;		/* allocated, or NULL */
+};
+
+struct wb {
+	pthread_t		 th;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work;		/* a batch was queued, or quit */
+	pthread_cond_t		 done;		/* a batch was done */
+	struct wb_op		 slot[WB_LEN];
+	size_t			 head, n;	/* queued: slot[head], n of them */
+	int			 busy;		/* a thread is doing a batch */
+	int			 quit;
+	int			 err;		/* a write failed: drop the rest */
+};
+
 struct ledger {
 	int			 test;		/* created in test mode */
 	sqlite3			*db;
@@ -300,6 +363,8 @@ struct ledger {
 	struct hmap		 logins;	/* every login, once loaded */
 	struct hmap		 bases;		/* login base -> last suffix */
 	int			 loaded;
+	struct fpset		 fps;		/* every fingerprint, once loaded */
+	int			 fps_loaded;
 	sqlite3_int64		 next_id;	/* row id of the next account */
 	struct {
 		int		 on;
@@ -313,9 +378,11 @@ struct ledger {
 	char			 last_uai[16];	/* caller's string, compared */
 
 	struct buf		 keybuf;	/* account key scratch */
+	struct wb		*wb;		/* the run's writer, or NULL */
 };
 
 static int	 flush(struct ledger *);
+static int	 drain(struct ledger *);
 
 static const char *const profile_words[PROFILE__MAX] = {
 	"compte",		/* PROFILE_NONE */
@@ -402,21 +469,396 @@ col_text(sqlite3_stmt *s, int i, char *out, size_t sz)
 }
 
 /*
- * Writes need the run's transaction.  After some errors (disk full, I/O)
- * SQLite rolls it back by itself; carrying on would commit every later
- * statement on its own, so the run stops here instead.
+ * Copy a string that was checked to fit (a date, a serial), NULL as "":
+ * snprintf("%s") was most of what issuing a code cost on the main
+ * thread once its writes were queued.
  */
+static void
+copy_fit(char *dst, size_t sz, const char *src)
+{
+	size_t	 n = src != NULL ? strlen(src) : 0;
+
+	if (n >= sz)
+		abort();
+	memcpy(dst, src != NULL ? src : "", n + 1);
+}
+
+/* --- the fingerprint set ------------------------------------------- */
+
 static int
-run_ok(struct ledger *l)
+fp_zero(const uint8_t fp[CRED_FP_LEN])
+{
+	static const uint8_t	 zero[CRED_FP_LEN];
+
+	return memcmp(fp, zero, CRED_FP_LEN) == 0;
+}
+
+/* The slot of fp, or the empty slot where it would go. */
+static uint8_t *
+fpset_slot(const struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+{
+	uint64_t	 h;
+	size_t		 i, mask = f->cap - 1;
+
+	memcpy(&h, fp, sizeof(h));
+	for (i = (size_t)h & mask;; i = (i + 1) & mask)
+		if (memcmp(f->v[i], fp, CRED_FP_LEN) == 0 || fp_zero(f->v[i]))
+			return f->v[i];
+}
+
+static int
+fpset_has(const struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+{
+	if (fp_zero(fp))
+		return f->zero;
+	return f->cap > 0 && !fp_zero(fpset_slot(f, fp));
+}
+
+static void
+fpset_add(struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+{
+	struct fpset	 old = *f;
+	uint8_t		*s;
+	size_t		 i;
+
+	if (fp_zero(fp)) {
+		f->zero = 1;
+		return;
+	}
+	if ((f->len + 1) * 4 > f->cap * 3) {
+		f->cap = old.cap == 0 ? 1024 : old.cap * 2;
+		f->v = xcalloc(f->cap, CRED_FP_LEN);
+		for (i = 0; i < old.cap; i++)
+			if (!fp_zero(old.v[i]))
+				memcpy(fpset_slot(f, old.v[i]), old.v[i],
+				    CRED_FP_LEN);
+		free(old.v);
+	}
+	s = fpset_slot(f, fp);
+	if (fp_zero(s)) {
+		memcpy(s, fp, CRED_FP_LEN);
+		f->len++;
+	}
+}
+
+static void
+fpset_free(struct fpset *f)
+{
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+/* Writing outside a run is a programming error. */
+static void
+need_run(const struct ledger *l)
 {
 	if (!l->in_run)
 		abort();
+}
+
+/*
+ * Writes need the run's transaction.  After some errors (disk full, I/O)
+ * SQLite rolls it back by itself; carrying on would commit every later
+ * statement on its own, so the run stops here instead.  Only the thread
+ * that holds the connection may ask: the writer before each write it
+ * does, the main thread after drain().
+ */
+static int
+run_alive(struct ledger *l)
+{
 	if (sqlite3_get_autocommit(l->db)) {
 		diag_sys(DIAG_SYS_SQLITE, l->path, "the run was rolled back "
 		    "after an error, nothing issued");
 		return 0;
 	}
 	return 1;
+}
+
+/* Before a write done at once: every queued one done, the run alive. */
+static int
+run_sync(struct ledger *l)
+{
+	need_run(l);
+	if (drain(l) == -1 || !run_alive(l))
+		return -1;
+	return 0;
+}
+
+/* --- write-behind --------------------------------------------------- */
+
+/*
+ * The rows a run writes for each letter (a new account with its first
+ * code, a code on an account that has a row, the letter) only go into
+ * the database: nothing the run does next reads them back, except
+ * through the lookups, which wait for them.  So the main thread queues
+ * them and goes on composing pages while a writer thread of the run
+ * does them, in the order queued, on the same connection, inside the
+ * run's transaction; the API stays synchronous.
+ *
+ * One thread uses the connection at a time (SQLite's multi-thread mode,
+ * SQLITE_OPEN_NOMUTEX): the writer while it does a batch, the main
+ * thread after drain(), which every function that reads the database
+ * or writes synchronously calls first.  drain() waits for a batch the
+ * writer is doing, then does what is left itself: a few writes cost
+ * less than waking the writer and waiting for it, which matters when
+ * lookups and writes alternate (a reissue, expired codes).  The mutex
+ * handing the connection over orders the threads' uses of it.
+ *
+ * The writer wakes for a batch of WB_BATCH writes, not for each, so
+ * that the threads do not ping-pong on a shared processor (as the page
+ * queue of compose.c).  A write that fails is diagnosed where it is
+ * done, with the message it always had (sql_fail), and the writes after
+ * it are dropped: the next write queued, drain() and so the commit
+ * return -1, and the run is rolled back as before, later by at most a
+ * ring of writes.  No write carries a code: the set of fingerprints
+ * decided LEDGER_DUP before the write was queued.
+ *
+ * Without a writer thread (SQLite built without threads, or
+ * pthread_create failed), each write is done at once, as it is queued.
+ */
+
+/* One write, on whichever thread holds the connection: 0 or -1. */
+static int
+wb_exec(struct ledger *l, const struct wb_op *op)
+{
+	const struct ledger_letter	*lt = &op->letter;
+	sqlite3_stmt			*s;
+
+	if (!run_alive(l))
+		return -1;
+	switch (op->kind) {
+	case WB_ACCOUNT:
+		s = stmt(l, STMT_INSERT_ACCT);
+		sqlite3_bind_int64(s, 1, op->id);
+		sqlite3_bind_text(s, 2, op->key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, op->origin, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, op->profile, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 5, op->login, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, l->run);
+		if (op->has_fp) {
+			sqlite3_bind_blob(s, 7, op->fp, CRED_FP_LEN,
+			    SQLITE_STATIC);
+			sqlite3_bind_text(s, 8, l->date, -1, SQLITE_STATIC);
+			bind_text(s, 9, op->expires);
+			sqlite3_bind_text(s, 10, op->serial, -1,
+			    SQLITE_STATIC);
+			sqlite3_bind_int64(s, 11, l->run);
+		}
+		return step_done(l, s, "adding an account");
+	case WB_CODE:
+		s = stmt(l, STMT_SET_CODE);
+		sqlite3_bind_int64(s, 1, op->id);
+		sqlite3_bind_blob(s, 2, op->fp, CRED_FP_LEN, SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, l->date, -1, SQLITE_STATIC);
+		bind_text(s, 4, op->expires);
+		sqlite3_bind_text(s, 5, op->serial, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 6, l->run);
+		if (step_done(l, s, "issuing a code") == -1)
+			return -1;
+		if (sqlite3_changes(l->db) != 1) {
+			diag_sys(DIAG_BAD_LEDGER, l->path, "no account %lld",
+			    (long long)op->id);
+			return -1;
+		}
+		return 0;
+	case WB_LETTER:
+		s = stmt(l, STMT_LETTER_ADD);
+		sqlite3_bind_text(s, 1, lt->serial, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, l->run);
+		bind_text(s, 3, lt->section);
+		bind_text(s, 4, lt->group);
+		bind_text(s, 5, lt->way);
+		if (lt->first_page > 0) {
+			sqlite3_bind_int64(s, 6, lt->first_page);
+			sqlite3_bind_int64(s, 7, lt->last_page);
+		}
+		bind_text(s, 8, lt->replaces);
+		return step_done(l, s, "recording a letter");
+	}
+	abort();
+}
+
+static void
+wb_op_free(struct wb_op *op)
+{
+	free(op->text);
+	op->text = NULL;
+}
+
+/*
+ * Do k queued writes from slot head, or drop them if a write failed
+ * before (err): 1 if one failed, else 0.  The caller marked the ring
+ * busy: the slots are its own until it says they are done.
+ */
+static int
+wb_batch(struct ledger *l, size_t head, size_t k, int err)
+{
+	struct wb_op	*op;
+	size_t		 i;
+
+	for (i = 0; i < k; i++) {
+		op = &l->wb->slot[(head + i) % WB_LEN];
+		if (!err && wb_exec(l, op) != 0)
+			err = 1;
+		wb_op_free(op);
+	}
+	return err;
+}
+
+/* Under the lock: what is queued becomes a batch, or the batch is done. */
+static void
+wb_take(struct wb *q, size_t *head, size_t *k, int *err)
+{
+	*head = q->head;
+	*k = q->n;
+	*err = q->err;
+	q->busy = 1;
+}
+
+static void
+wb_done(struct wb *q, size_t k, int err)
+{
+	q->head = (q->head + k) % WB_LEN;
+	q->n -= k;
+	q->busy = 0;
+	if (err)
+		q->err = 1;
+	pthread_cond_signal(&q->done);
+}
+
+static void *
+wb_main(void *arg)
+{
+	struct ledger	*l = arg;
+	struct wb	*q = l->wb;
+	size_t		 head, k;
+	int		 err;
+
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while ((q->n < WB_BATCH || q->busy) && !q->quit)
+			pthread_cond_wait(&q->work, &q->mu);
+		if (q->quit)
+			break;
+		wb_take(q, &head, &k, &err);
+		pthread_mutex_unlock(&q->mu);
+		err = wb_batch(l, head, k, err);
+		pthread_mutex_lock(&q->mu);
+		wb_done(q, k, err);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+/* The run's writer, at its start; without one, writes are done at once. */
+static void
+wb_start(struct ledger *l)
+{
+	struct wb	*q;
+
+	/* An SQLite built without threads must stay on one. */
+	if (sqlite3_threadsafe() == 0)
+		return;
+	q = xcalloc(1, sizeof(*q));
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->done, NULL);
+	l->wb = q;
+	if (pthread_create(&q->th, NULL, wb_main, l) != 0) {
+		l->wb = NULL;
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->work);
+		pthread_cond_destroy(&q->done);
+		free(q);
+	}
+}
+
+/*
+ * At the run's end: the writer finishes its batch and leaves; what is
+ * still queued is dropped (a commit drained the ring before, a rollback
+ * does not need it).
+ */
+static void
+wb_stop(struct ledger *l)
+{
+	struct wb	*q = l->wb;
+
+	if (q == NULL)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->quit = 1;
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->th, NULL);
+	for (; q->n > 0; q->n--, q->head = (q->head + 1) % WB_LEN)
+		wb_op_free(&q->slot[q->head]);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->done);
+	free(q);
+	l->wb = NULL;
+}
+
+/*
+ * Queue a write; op's text now belongs to the queue.  -1 if a write
+ * queued before failed (it was diagnosed then), or, without a writer,
+ * if this one fails.
+ */
+static int
+wb_put(struct ledger *l, struct wb_op *op)
+{
+	struct wb	*q = l->wb;
+	int		 rc;
+
+	if (q == NULL) {
+		rc = wb_exec(l, op);
+		wb_op_free(op);
+		return rc;
+	}
+	pthread_mutex_lock(&q->mu);
+	while (q->n == WB_LEN && !q->err)
+		pthread_cond_wait(&q->done, &q->mu);
+	if (q->err) {
+		pthread_mutex_unlock(&q->mu);
+		wb_op_free(op);
+		return -1;
+	}
+	q->slot[(q->head + q->n) % WB_LEN] = *op;
+	if (++q->n == WB_BATCH)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	return 0;
+}
+
+/*
+ * Every write queued, done: wait for the writer's batch, do the rest
+ * here.  The connection is then this thread's until the next wb_put.
+ * -1 if a write failed.
+ */
+static int
+wb_wait(struct ledger *l)
+{
+	struct wb	*q = l->wb;
+	size_t		 head, k;
+	int		 err;
+
+	if (q == NULL)
+		return 0;
+	pthread_mutex_lock(&q->mu);
+	while (q->busy)
+		pthread_cond_wait(&q->done, &q->mu);
+	if (q->n == 0) {
+		err = q->err;
+		pthread_mutex_unlock(&q->mu);
+		return err ? -1 : 0;
+	}
+	wb_take(q, &head, &k, &err);
+	pthread_mutex_unlock(&q->mu);
+	err = wb_batch(l, head, k, err);
+	pthread_mutex_lock(&q->mu);
+	wb_done(q, k, err);
+	pthread_mutex_unlock(&q->mu);
+	return err ? -1 : 0;
 }
 
 static int
@@ -726,6 +1168,7 @@ static int	 accounts_load(struct ledger *);
 static void
 run_end(struct ledger *l)
 {
+	wb_stop(l);
 	l->in_run = 0;
 	l->run = 0;
 	l->date[0] = '\0';
@@ -733,6 +1176,8 @@ run_end(struct ledger *l)
 	hmap_free(&l->logins);
 	hmap_free(&l->bases);
 	hmap_free(&l->serials);
+	fpset_free(&l->fps);
+	l->fps_loaded = 0;
 	free(l->ctrs);
 	l->ctrs = NULL;
 	l->nctrs = 0;
@@ -848,6 +1293,7 @@ ledger_run_begin(struct ledger *l, const char *date, const char *command)
 	memcpy(l->date, date, LEDGER_DATE_LEN);
 	memcpy(l->today, date, LEDGER_DATE_LEN);
 	l->n_new = l->n_issued = l->n_revoked = l->n_states = 0;
+	wb_start(l);
 	return 0;
 }
 
@@ -863,7 +1309,7 @@ ledger_run_manifest(struct ledger *l, const char *sha256hex)
 {
 	sqlite3_stmt	*s;
 
-	if (!run_ok(l))
+	if (run_sync(l) == -1)
 		return -1;
 	s = stmt(l, STMT_RUN_MANIFEST);
 	sqlite3_bind_int64(s, 1, l->run);
@@ -877,7 +1323,7 @@ ledger_run_inputs(struct ledger *l, const char *inputs)
 {
 	sqlite3_stmt	*s;
 
-	if (!run_ok(l))
+	if (run_sync(l) == -1)
 		return -1;
 	s = stmt(l, STMT_RUN_INPUTS);
 	sqlite3_bind_int64(s, 1, l->run);
@@ -901,7 +1347,7 @@ ledger_run_get(struct ledger *l, int64_t id, struct ledger_run *r)
 	int		 rc;
 
 	memset(r, 0, sizeof(*r));
-	if (flush(l) == -1)
+	if (drain(l) == -1)
 		return -1;
 	s = stmt(l, STMT_RUN_GET);
 	sqlite3_bind_int64(s, 1, id);
@@ -937,26 +1383,39 @@ ledger_run_free(struct ledger_run *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* One letter of the open run, once its codes are issued. */
+/*
+ * One letter of the open run, once its codes are issued: queued, its
+ * strings copied into one allocation.
+ */
 int
 ledger_letter_add(struct ledger *l, const struct ledger_letter *lt)
 {
-	sqlite3_stmt	*s;
+	struct wb_op	 op;
+	const char	**f[5];
+	size_t		 i, n, len[5];
+	char		*p;
 
-	if (!run_ok(l) || flush(l) == -1)
+	need_run(l);
+	if (flush(l) == -1)
 		return -1;
-	s = stmt(l, STMT_LETTER_ADD);
-	sqlite3_bind_text(s, 1, lt->serial, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, l->run);
-	bind_text(s, 3, lt->section);
-	bind_text(s, 4, lt->group);
-	bind_text(s, 5, lt->way);
-	if (lt->first_page > 0) {
-		sqlite3_bind_int64(s, 6, lt->first_page);
-		sqlite3_bind_int64(s, 7, lt->last_page);
-	}
-	bind_text(s, 8, lt->replaces);
-	return step_done(l, s, "recording a letter");
+	memset(&op, 0, sizeof(op));
+	op.kind = WB_LETTER;
+	op.letter = *lt;
+	f[0] = &op.letter.serial;
+	f[1] = &op.letter.section;
+	f[2] = &op.letter.group;
+	f[3] = &op.letter.way;
+	f[4] = &op.letter.replaces;
+	for (i = 0, n = 0; i < 5; i++)
+		n += len[i] = *f[i] != NULL ? strlen(*f[i]) + 1 : 0;
+	p = op.text = xmalloc(n + 1);
+	for (i = 0; i < 5; i++)
+		if (*f[i] != NULL) {
+			memcpy(p, *f[i], len[i]);
+			*f[i] = p;
+			p += len[i];
+		}
+	return wb_put(l, &op);
 }
 
 /*
@@ -969,7 +1428,7 @@ ledger_run_commit(struct ledger *l)
 	sqlite3_stmt	*s;
 	size_t		 i;
 
-	if (!run_ok(l) || flush(l) == -1)
+	if (run_sync(l) == -1)
 		goto fail;
 	for (i = 0; i < l->nctrs; i++) {
 		s = stmt(l, STMT_SERIAL_PUT);
@@ -1010,6 +1469,7 @@ ledger_run_rollback(struct ledger *l)
 
 	if (!l->in_run)
 		return;
+	wb_stop(l);		/* the connection is this thread's again */
 	for (i = 0; i < STMT__MAX; i++)
 		if (l->stmt[i] != NULL)
 			sqlite3_reset(l->stmt[i]);
@@ -1089,7 +1549,7 @@ lookup(struct ledger *l, enum stmt which, const char *v,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (flush(l) == -1)
+	if (drain(l) == -1)
 		return -1;
 	s = stmt(l, which);
 	sqlite3_bind_text(s, 1, v, -1, SQLITE_STATIC);
@@ -1115,7 +1575,7 @@ ledger_account_key(struct ledger *l, const char *login, struct buf *key,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (flush(l) == -1)
+	if (drain(l) == -1)
 		return -1;
 	s = stmt(l, STMT_ACCT_KEY);
 	sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
@@ -1148,7 +1608,7 @@ ledger_fp_of(struct ledger *l, const char *login,
 	sqlite3_stmt	*s;
 	int		 rc;
 
-	if (flush(l) == -1)
+	if (drain(l) == -1)
 		return -1;
 	s = stmt(l, STMT_FP_OF);
 	sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
@@ -1188,10 +1648,13 @@ ledger_lookup_login(struct ledger *l, const char *login,
 static int
 accounts_load(struct ledger *l)
 {
-	sqlite3_stmt	*s = stmt(l, STMT_LOGINS);
+	sqlite3_stmt	*s;
 	char		*p;
 	int		 i, rc;
 
+	if (wb_wait(l) == -1)
+		return -1;
+	s = stmt(l, STMT_LOGINS);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		for (i = 0; i < 2; i++) {
 			p = arena_strndup(&l->arena,
@@ -1209,61 +1672,74 @@ accounts_load(struct ledger *l)
 	return 0;
 }
 
-/* A fingerprint that is already in the ledger, current or revoked. */
+/*
+ * Every fingerprint of the ledger into l->fps, once per run, at its
+ * first code.
+ */
 static int
-is_dup(struct ledger *l, int rc)
+fps_load(struct ledger *l)
 {
-	int	 ext = sqlite3_extended_errcode(l->db);
+	sqlite3_stmt	*s;
+	int		 rc;
 
-	return rc == SQLITE_CONSTRAINT && (ext == SQLITE_CONSTRAINT_TRIGGER ||
-	    (ext == SQLITE_CONSTRAINT_UNIQUE &&
-	    strstr(sqlite3_errmsg(l->db), "accounts.fp") != NULL));
+	if (wb_wait(l) == -1)
+		return -1;
+	s = stmt(l, STMT_FPS);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(s, 0) == CRED_FP_LEN)
+			fpset_add(&l->fps, sqlite3_column_blob(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sql_fail(l, "loading codes");
+	l->fps_loaded = 1;
+	return 0;
 }
 
 /*
- * Insert the held-back account, with its first code (fp, serial) or
- * without (fp NULL).  LEDGER_DUP leaves it held back.
+ * Queue the held-back account's INSERT, with its first code (fp, serial)
+ * or without (fp NULL).
  */
 static int
 pend_insert(struct ledger *l, const uint8_t *fp, const char *serial,
     const char *expires)
 {
-	sqlite3_stmt	*s = stmt(l, STMT_INSERT_ACCT);
-	int		 rc;
+	struct wb_op	 op;
 
-	sqlite3_bind_int64(s, 1, l->pend.id);
-	sqlite3_bind_text(s, 2, l->pend.key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, l->pend.origin, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, l->pend.profile, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, l->pend.login, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 6, l->run);
+	memset(&op, 0, sizeof(op));
+	op.kind = WB_ACCOUNT;
+	op.id = l->pend.id;
+	op.key = l->pend.key;
+	op.origin = l->pend.origin;
+	op.profile = l->pend.profile;
+	op.login = l->pend.login;
 	if (fp != NULL) {
-		sqlite3_bind_blob(s, 7, fp, CRED_FP_LEN, SQLITE_STATIC);
-		sqlite3_bind_text(s, 8, l->date, -1, SQLITE_STATIC);
-		bind_text(s, 9, expires);
-		sqlite3_bind_text(s, 10, serial, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 11, l->run);
+		op.has_fp = 1;
+		memcpy(op.fp, fp, CRED_FP_LEN);
+		copy_fit(op.expires, sizeof(op.expires), expires);
+		copy_fit(op.serial, sizeof(op.serial), serial);
 	}
-	rc = sqlite3_step(s);
-	if (fp != NULL && is_dup(l, rc)) {
-		sqlite3_reset(s);
-		return LEDGER_DUP;
-	}
-	if (rc != SQLITE_DONE) {
-		sql_fail(l, "adding an account");
-		sqlite3_reset(s);
-		return -1;
-	}
-	sqlite3_reset(s);
 	l->pend.on = 0;
-	return 0;
+	return wb_put(l, &op);
 }
 
-/* Before any other use of the database: insert the held-back account. */
+/* Before any other write: queue the held-back account. */
 static int
 flush(struct ledger *l)
 {
 	return l->pend.on ? pend_insert(l, NULL, NULL, NULL) : 0;
+}
+
+/*
+ * Before any read of the database, or a write done at once: every
+ * account and write queued, done (the connection is then this
+ * thread's).  -1 if one of them failed.
+ */
+static int
+drain(struct ledger *l)
+{
+	if (flush(l) == -1)
+		return -1;
+	return wb_wait(l);
 }
 
 /*
@@ -1280,8 +1756,7 @@ ledger_add(struct ledger *l, const char *key, const char *origin,
 	uintptr_t	 n;
 	size_t		 blen = strlen(base);
 
-	if (!run_ok(l))
-		return -1;
+	need_run(l);
 	if (blen == 0 || blen > LEDGER_LOGIN_MAX - 12) {
 		diag(DIAG_BAD_ARG, NULL, "login base of %zu bytes for %s",
 		    blen, key);
@@ -1338,8 +1813,7 @@ ledger_account(struct ledger *l, const struct dir_person *p,
 	struct buf	 base;
 	int		 rc, flags;
 
-	if (!run_ok(l))
-		return -1;
+	need_run(l);
 	if (!l->loaded && accounts_load(l) == -1)
 		return -1;
 	ledger_acct_key(&l->keybuf, p);
@@ -1402,6 +1876,8 @@ serial_ctr(struct ledger *l, const char *uai)
 	if ((c = hmap_get(&l->serials, k)) != NULL)
 		goto done;
 
+	if (wb_wait(l) == -1)
+		return NULL;
 	c = arena_calloc(&l->arena, 1, sizeof(*c));
 	c->year = atoi(l->date);
 	memcpy(c->uai, u, sizeof(u));
@@ -1433,12 +1909,10 @@ done:
  * Make fp the account's current code, under a new letter serial or, for
  * a letter that names several accounts (a household), under the serial
  * given: LEDGER_DUP if the fingerprint is already in the ledger, current
- * or revoked (the caller draws another code).  The old code, if any, is
- * revoked as of the run's date.  For an account that has a row, both
- * rules are triggers in the schema (accounts_fp_unique, accounts_revoke),
- * so they hold whatever the caller's copy of the account says; a new
- * account has no old code, and its INSERT is checked against the
- * revoked codes first (the unique index covers the current ones).
+ * or revoked (the caller draws another code), which the set of every
+ * fingerprint tells (struct fpset).  The old code, if any, is revoked as
+ * of the run's date by a trigger (accounts_revoke); a new account has no
+ * old code, and its row goes in with its first code.
  */
 int
 ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
@@ -1446,17 +1920,19 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
     const char *letter)
 {
 	struct serial_ctr	*c;
-	sqlite3_stmt		*s;
+	struct wb_op		 op;
 	char			 serial[LEDGER_SERIAL_MAX];
-	int			 rc;
 
-	if (!run_ok(l))
-		return -1;
+	need_run(l);
 	if (expires != NULL && *expires != '\0' && !valid_date(expires)) {
 		diag(DIAG_BAD_ARG, NULL, "expiry date is not YYYY-MM-DD: %s",
 		    expires);
 		return -1;
 	}
+	if (!l->fps_loaded && fps_load(l) == -1)
+		return -1;
+	if (fpset_has(&l->fps, fp))
+		return LEDGER_DUP;
 	if (letter != NULL) {
 		if (*letter == '\0' || strlen(letter) >= sizeof(serial)) {
 			diag(DIAG_BAD_ARG, NULL, "letter serial of %zu bytes",
@@ -1474,44 +1950,21 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
 
 	if (l->pend.on && a->id == l->pend.id) {
 		/* A new account: one INSERT with its first code. */
-		s = stmt(l, STMT_REVOKED_FP);
-		sqlite3_bind_blob(s, 1, fp, CRED_FP_LEN, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc == SQLITE_ROW)
-			return LEDGER_DUP;
-		if (rc != SQLITE_DONE)
-			return sql_fail(l, "checking a code");
-		if ((rc = pend_insert(l, fp, serial, expires)) != 0)
-			return rc;
+		if (pend_insert(l, fp, serial, expires) == -1)
+			return -1;
 	} else {
 		if (flush(l) == -1)
 			return -1;
-		s = stmt(l, STMT_SET_CODE);
-		sqlite3_bind_int64(s, 1, a->id);
-		sqlite3_bind_blob(s, 2, fp, CRED_FP_LEN, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, l->date, -1, SQLITE_STATIC);
-		bind_text(s, 4, expires);
-		sqlite3_bind_text(s, 5, serial, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 6, l->run);
-		rc = sqlite3_step(s);
-		if (is_dup(l, rc)) {
-			/* Only this statement is undone; the run goes on. */
-			sqlite3_reset(s);
-			return LEDGER_DUP;
-		}
-		if (rc != SQLITE_DONE) {
-			sql_fail(l, "issuing a code");
-			sqlite3_reset(s);
+		memset(&op, 0, sizeof(op));
+		op.kind = WB_CODE;
+		op.id = a->id;
+		memcpy(op.fp, fp, CRED_FP_LEN);
+		copy_fit(op.expires, sizeof(op.expires), expires);
+		copy_fit(op.serial, sizeof(op.serial), serial);
+		if (wb_put(l, &op) == -1)
 			return -1;
-		}
-		sqlite3_reset(s);
-		if (sqlite3_changes(l->db) != 1) {
-			diag_sys(DIAG_BAD_LEDGER, l->path, "no account %lld",
-			    (long long)a->id);
-			return -1;
-		}
 	}
+	fpset_add(&l->fps, fp);
 	if (c != NULL)
 		c->last++;
 	l->n_issued++;
@@ -1519,8 +1972,7 @@ ledger_issue_fp(struct ledger *l, struct ledger_acct *a,
 	memcpy(a->fp, fp, CRED_FP_LEN);
 	a->has_code = 1;
 	memcpy(a->issued, l->date, LEDGER_DATE_LEN);
-	snprintf(a->expires, sizeof(a->expires), "%s",
-	    expires != NULL ? expires : "");
+	copy_fit(a->expires, sizeof(a->expires), expires);
 	memcpy(a->serial, serial, sizeof(serial));
 	a->run = l->run;
 	if (a->state == STATE_EXPIRED)
@@ -1574,7 +2026,7 @@ ledger_set_state(struct ledger *l, const char *login, enum acct_state st)
 	/* Expiry follows from the dates; it is never stored. */
 	if (st == STATE_EXPIRED)
 		abort();
-	if (!run_ok(l) || flush(l) == -1)
+	if (run_sync(l) == -1)
 		return -1;
 	s = stmt(l, STMT_SET_STATE);
 	sqlite3_bind_text(s, 1, login, -1, SQLITE_STATIC);
@@ -1645,7 +2097,7 @@ ledger_report(struct ledger *l, const char *today,
 
 	*rowsp = NULL;
 	*np = 0;
-	if (flush(l) == -1)
+	if (drain(l) == -1)
 		return -1;
 	if (sqlite3_prepare_v2(l->db, report_sql, -1, &s, NULL) != SQLITE_OK)
 		return sql_fail(l, "preparing the report");

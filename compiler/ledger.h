@@ -19,11 +19,21 @@
  * on an open run, and SQLite's rollback journal after a kill all leave
  * the ledger as it was.
  *
+ * During a run, the rows written for each letter (a new account with
+ * its code, a new code, the letter) are queued and written by a thread
+ * of the ledger's own, in order, inside the run's transaction, while
+ * the caller goes on; every call that reads the ledger waits for them
+ * first, so the API behaves as if each write were done when it returns.
+ * An error of a queued write (disk full, I/O) is diagnosed as it
+ * happens and makes the next call of the run fail, at the latest
+ * ledger_run_commit(), which then rolls back.
+ *
  * Functions return 0 on success, -1 after printing a diagnostic, or one
  * of the positive LEDGER_* results below that the caller acts upon.
  * Writing outside a run, or two runs at once, is a programming error
- * and aborts.  A ledger handle belongs to one thread.  This is the only
- * module that includes sqlite3.
+ * and aborts.  A ledger handle belongs to one thread (the caller's; the
+ * writer is the ledger's business).  This is the only module that
+ * includes sqlite3.
  *
  * The compile pipeline, in order:
  *
@@ -126,7 +136,8 @@ void		 ledger_run_free(struct ledger_run *);
 
 /*
  * The letters of the open run (schema 2), each added once its codes are
- * issued.  Pages are 0 when the run printed nothing (exports only).
+ * issued (the strings are copied: the caller's may go at once).  Pages
+ * are 0 when the run printed nothing (exports only).
  */
 struct ledger_letter {
 	const char	*serial;
@@ -165,8 +176,9 @@ int		 ledger_report(struct ledger *, const char *today,
  * Accounts.  Lookups work outside a run; ledger_add/_account need one.
  * An account is EXPIRED when it is inactive and its code's expiry date
  * is before "today" (the run's date, or ledger_set_today outside runs).
- * A new account's row is written together with its first code, or by
- * the next other ledger call: an I/O error may surface there.
+ * A new account's row is written together with its first code, or with
+ * the next other write; like every write of a run it is queued, and an
+ * I/O error may surface at a later call.
  */
 void		 ledger_acct_key(struct buf *, const struct dir_person *);
 const char	*ledger_profile_word(enum dir_profile);
@@ -188,7 +200,9 @@ int		 ledger_account(struct ledger *, const struct dir_person *,
  * Codes.  acct comes from ledger_account/_add/_lookup*; it is updated.
  * ledger_issue draws from rng (NULL: randombytes_uniform) until the code
  * is new to the ledger and leaves it in code, for the caller to print
- * and wipe; ledger_issue_fp takes a fingerprint and may say LEDGER_DUP.
+ * and wipe; ledger_issue_fp takes a fingerprint and may say LEDGER_DUP,
+ * at once: every fingerprint of the ledger is in memory during a run.
+ * Only the fingerprint is queued for writing, never the code.
  * letter NULL numbers a new serial (YYYY-UAI-NNNNNN, uai NULL counting
  * as 00000000) into acct->serial; a letter naming several accounts
  * passes the serial its first account got.  expires NULL: no expiry.

@@ -40,7 +40,12 @@ run() {
 	sed "s|$work|WORK|g" "$work/$name/stderr" >"$work/$name/stderr.s"
 	mv "$work/$name/stderr.s" "$work/$name/stderr"
 	rm -f "$work/$name"/*.db "$work/$name"/*.db.key
-	sed "s|$top_srcdir|SRC|g" "$work/$name/stderr" >"$work/$name/e"
+	# The summary's time is the one line a run does not reproduce (and
+	# what a faster build changes); a binary looks for its layouts in
+	# the tree it was built in, which differs between the two builds.
+	sed -e 's|^\(entpress: \)[^ ]*/layouts/|\1LAYOUTS/|' \
+	    -e "s|$top_srcdir|SRC|g" -e 's|; [0-9][0-9.]* s$|; T s|' \
+	    "$work/$name/stderr" >"$work/$name/e"
 	mv "$work/$name/e" "$work/$name/stderr"
 	# argon2id salts are random: the LDIF is compared without hashes
 	# (the value and its continuation lines).

@@ -24,8 +24,11 @@
  * after it: no atexit handler, no unlink of a temporary file, no SQLite
  * rollback.  That is what a power cut or an OOM kill looks like to the
  * files.  Counting is per process and not thread-safe, which is enough
- * for entpress (one thread).  The log is written with the real write(),
- * so it does not count itself.
+ * for entpress: the calls on one file never come from two threads at
+ * once (pages are written by the emit thread alone; the ledger by the
+ * main thread or, during a run, by its writer thread, which take turns
+ * under a lock).  The log is written with the real write(), so it does
+ * not count itself.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>

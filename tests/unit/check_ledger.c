@@ -1045,6 +1045,94 @@ START_TEST(test_seed_replayed)
 }
 END_TEST
 
+/*
+ * Fingerprint i of test_fp_set: the first 3,000 share their first 24
+ * bytes (one bucket of the set for all), the next ones differ there;
+ * number 0 is all zeros, which the set keeps apart from its empty slots.
+ */
+static void
+fp_of(uint8_t fp[CRED_FP_LEN], int i)
+{
+	memset(fp, 0, CRED_FP_LEN);
+	if (i == 0)
+		return;
+	if (i >= 3000)
+		memcpy(fp, &i, sizeof(i));
+	else
+		memset(fp, 0x5A, 24);
+	memcpy(fp + 24, &i, sizeof(i));
+}
+
+/*
+ * Duplicates are told from the set of every fingerprint in memory: the
+ * codes of this run and of earlier ones, current and revoked, through
+ * the set's growth, however alike the fingerprints; a fingerprint one
+ * byte away from one in the ledger is new.
+ */
+START_TEST(test_fp_set)
+{
+	struct ledger		*l;
+	struct ledger_acct	 a, b;
+	struct dir_person	 p;
+	uint8_t			 fp[CRED_FP_LEN];
+	char			 id[16];
+	int			 i;
+
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "test"), 0);
+	for (i = 0; i < 6000; i++) {
+		snprintf(id, sizeof(id), "%d", 1000 + i);
+		person(&p, id, "Jean", id);
+		ck_assert_int_eq(ledger_account(l, &p, &a), LEDGER_CREATED);
+		fp_of(fp, i);
+		ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", NULL,
+		    NULL), 0);
+		/* At once, in the same run, on the same account. */
+		ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", NULL,
+		    NULL), LEDGER_DUP);
+	}
+	/* Account 1000 gets a new code; 0, all zeros, is revoked. */
+	ck_assert_int_eq(ledger_lookup_login(l, "jean.1000", &a), 0);
+	fp_of(fp, 9000);
+	ck_assert_int_eq(ledger_issue_fp(l, &a, fp, "0699990Z", NULL, NULL),
+	    0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ledger_close(l);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM revoked"), 1);
+
+	/* The next run loads them all from the ledger. */
+	ck_assert_int_eq(ledger_open(&l, db, 0), 0);
+	ck_assert_int_eq(ledger_run_begin(l, "2026-09-02", "test"), 0);
+	person(&p, "99", "Anne", "Neuve");
+	ck_assert_int_eq(ledger_account(l, &p, &b), LEDGER_CREATED);
+	for (i = 0; i < 6000; i += 7) {
+		fp_of(fp, i);
+		ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL,
+		    NULL), LEDGER_DUP);
+		fp[CRED_FP_LEN - 1] ^= 1;
+		ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL,
+		    NULL), 0);
+		/* Issued just now: a duplicate from here on. */
+		ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL,
+		    NULL), LEDGER_DUP);
+		fp[CRED_FP_LEN - 1] ^= 1;
+	}
+	fp_of(fp, 9000);
+	ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL, NULL),
+	    LEDGER_DUP);
+	fp_of(fp, 9001);
+	ck_assert_int_eq(ledger_issue_fp(l, &b, fp, "0699990Z", NULL, NULL),
+	    0);
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ledger_close(l);
+	ck_assert_str_eq(diagcap_text(), "");
+	/* Account 99 had 859 codes: all but the last are revoked. */
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM revoked"), 859);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM accounts "
+	    "WHERE fp IS NOT NULL"), 6001);
+}
+END_TEST
+
 static void
 issue_serial(struct ledger *l, const char *id, const char *uai,
     const char *want)
@@ -1360,6 +1448,89 @@ START_TEST(test_letters_report)
 }
 END_TEST
 
+/* How many times the diagnostics so far say what. */
+static int
+cap_count(const char *what)
+{
+	const char	*t = diagcap_text();
+	int		 n = 0;
+
+	while ((t = strstr(t, what)) != NULL) {
+		n++;
+		t += strlen(what);
+	}
+	return n;
+}
+
+/*
+ * A write that fails where the caller does not see it (queued, then done
+ * by the run's writer): its message is the one it always had, printed
+ * once, at the latest when the next lookup waits for the writes; every
+ * call after it fails, the commit too, and the ledger is as before.
+ * Two writes fail for sure: a letter serial recorded twice (the
+ * letters' primary key), a code for an account that has no row.
+ */
+static void
+queued_error(int ghost, const char *msg, enum diag_level level)
+{
+	struct ledger		*l;
+	struct ledger_acct	 a;
+	struct ledger_letter	 lt;
+	uint8_t			 fp[CRED_FP_LEN];
+	char			 serial[40];
+	int			 i, rc;
+
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, DATE, "test"), 0);
+	issue_many(l, 10, 1000);
+	memset(&lt, 0, sizeof(lt));
+	lt.serial = "2026-0699990Z-000001";
+	lt.section = "class";
+	lt.group = "4B";
+	lt.way = "class";
+	ck_assert_int_eq(ledger_letter_add(l, &lt), 0);
+	if (ghost) {
+		memset(&a, 0, sizeof(a));
+		a.id = 4242;
+		memset(fp, 0x42, sizeof(fp));
+		rc = ledger_issue_fp(l, &a, fp, "0699990Z", NULL, NULL);
+	} else
+		rc = ledger_letter_add(l, &lt);
+	/* Queued (0), or done at once without a writer thread (-1). */
+	ck_assert(rc == 0 || rc == -1);
+	/* Writes behind it, past a batch: dropped, or refused. */
+	for (i = 0; i < 100; i++) {
+		snprintf(serial, sizeof(serial), "2026-0699990Z-%06d", 100 + i);
+		lt.serial = serial;
+		rc = ledger_letter_add(l, &lt);
+		ck_assert(rc == 0 || rc == -1);
+	}
+	ck_assert_int_eq(ledger_lookup(l, "aaf:Eleve:1000", &a), -1);
+	ck_assert_int_eq(cap_count(msg), 1);
+	ck_assert_int_eq(diag_worst(), level);
+	ck_assert_int_eq(ledger_letter_add(l, &lt), -1);
+	ck_assert_int_eq(ledger_run_commit(l), -1);
+	ledger_close(l);
+	ck_assert_int_eq(cap_count(msg), 1);
+	ck_assert_int_eq(cap_count("entpress: "), 1);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM runs"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM accounts"), 0);
+	ck_assert_int_eq(raw_int(db, "SELECT count(*) FROM letters"), 0);
+}
+
+START_TEST(test_queued_error)
+{
+	queued_error(0, "SYSERR: database error: recording a letter: UNIQUE "
+	    "constraint failed: letters.serial\n", LEVEL_SYSERR);
+	diagcap_stop();
+	diagcap_start();
+	unlink(db);
+	unlink(keyfile);
+	queued_error(1, "ERROR: ledger unusable: no account 4242\n",
+	    LEVEL_ERROR);
+}
+END_TEST
+
 START_TEST(test_bad_dates)
 {
 	struct ledger		*l;
@@ -1489,10 +1660,12 @@ ledger_suite(void)
 	tcase_add_test(tc, test_revoked_unique);
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_seed_replayed);
+	tcase_add_test(tc, test_fp_set);
 	tcase_add_test(tc, test_states);
 	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_expired);
 	tcase_add_test(tc, test_letters_report);
+	tcase_add_test(tc, test_queued_error);
 	tcase_add_test(tc, test_bad_dates);
 	tcase_add_test(tc, test_no_clear_codes);
 	suite_add_tcase(s, tc);
