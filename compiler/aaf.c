@@ -256,6 +256,57 @@ struct reader {
 	size_t			 textrun;	/* bytes of the text node */
 };
 
+/* --- where a request goes ------------------------------------------- */
+
+/* What the reader counts besides the records it hands over. */
+enum rd_count {
+	COUNT_REJECTED,		/* a request read and rejected */
+	COUNT_CUT,		/* a request a fatal error cut short */
+	COUNT_FILE,		/* a file the parser started on */
+	COUNT_FILE_READ		/* a file read, to its end or not */
+};
+
+static void
+count_apply(struct directory *d, enum rd_count c)
+{
+	switch (c) {
+	case COUNT_REJECTED:
+		progress_records(1);
+		d->stats.skipped++;
+		break;
+	case COUNT_CUT:
+		d->stats.skipped++;
+		break;
+	case COUNT_FILE:
+		d->stats.files++;
+		break;
+	case COUNT_FILE_READ:
+		progress_files(1);
+		break;
+	}
+}
+
+static void
+record_apply(struct directory *d, const struct dir_record *dr)
+{
+	progress_records(1);
+	if (directory_apply(d, dr) != 0)
+		d->stats.skipped++;
+}
+
+/* A finished request. */
+static void
+rd_record(struct reader *rd, const struct dir_record *dr)
+{
+	record_apply(rd->dir, dr);
+}
+
+static void
+rd_count(struct reader *rd, enum rd_count c)
+{
+	count_apply(rd->dir, c);
+}
+
 static void
 rec_reset(struct rec *r)
 {
@@ -387,26 +438,25 @@ rec_finish(struct reader *rd)
 	enum dir_cat		 cat;
 
 	rec_end_attr(r);
-	progress_records(1);
 	if (r->bad) {
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	if (r->id == NULL) {
 		rec_diag(rd, DIAG_NO_ID, r->line, "");
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	if (r->category == NULL) {
 		rec_diag(rd, DIAG_NO_CATEGORY, r->line, r->id);
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	if ((cat = cat_from_name(r->category, NULL)) == CAT_NONE) {
 		struct diag_pos pos = { rd->name, r->line, 0 };
 
 		diag(DIAG_BAD_CATEGORY, &pos, "%s, id %s", r->category, r->id);
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	dr.op = r->op;
@@ -417,8 +467,7 @@ rec_finish(struct reader *rd)
 	dr.nattrs = r->nattrs;
 	dr.src.file = rd->name;
 	dr.src.line = r->line;
-	if (directory_apply(rd->dir, &dr) != 0)
-		rd->dir->stats.skipped++;
+	rd_record(rd, &dr);
 }
 
 /* --- node handling -------------------------------------------------- */
@@ -1110,7 +1159,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 	buf_init(&rd.rec.text);
 	buf_init(&rd.evtext);
 	rec_reset(&rd.rec);
-	d->stats.files++;
+	rd_count(&rd, COUNT_FILE);
 
 	/*
 	 * xmlTextReader pushes until the root element is open, delivers,
@@ -1131,7 +1180,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 		diag(DIAG_NOT_AAF, &pos, "%s", "empty document");
 	}
 	if (ret < 0 && rd.rec.active)
-		rd.dir->stats.skipped++;
+		rd_count(&rd, COUNT_CUT);
 	if (ret == -1 && !rd.fatal && rd.quiet[0] != '\0')
 		diag(DIAG_XML, &rd.quietpos, "%s", rd.quiet);
 	else if (ret == -1 && !rd.fatal) {
@@ -1142,7 +1191,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 	}
 	aaf_cur = NULL;
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	progress_files(1);
+	rd_count(&rd, COUNT_FILE_READ);
 	if (rd.ctxt->myDoc != NULL)
 		xmlFreeDoc(rd.ctxt->myDoc);
 	rd.ctxt->myDoc = NULL;
