@@ -1644,9 +1644,10 @@ read_member(struct directory *d, struct arcursor *c,
  * while the calling thread applies what they queued, file after file in
  * the order of the set (see aaf_read()).  A file's queue holds at most
  * PFILE_MAX_BLOCKS blocks: a worker ahead of the applying thread waits
- * there, which bounds memory on exports of very large files; the 16 MB
- * it allows hold a 10,000-student chunk whole, so that the worker on the
- * next file seldom waits for the one being applied.
+ * there, which bounds memory on exports of very large files (16 MB a
+ * file, and at most three files have blocks waiting: the one being
+ * applied and the two the workers read).  A 10,000-student chunk takes
+ * about 5 MB, so the worker on the next file seldom waits.
  */
 #define PREAD_WORKERS		2
 #define PFILE_MAX_BLOCKS	256

@@ -12,7 +12,7 @@
  * in order by the caller: records, diagnostics and counts come out as
  * from a reading of one file after the other.  Memory does not grow
  * with the file size: one record is held at a time, and at most 16 MB
- * of the records of a file read ahead.  aaf_global_init() must have
+ * of records for each file read ahead.  aaf_global_init() must have
  * run, on the calling thread, before aaf_read().
  *
  * The reader never loads the external DTD, never fetches or reads an
