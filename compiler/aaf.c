@@ -31,6 +31,25 @@
  * by libxml2's own SAX2 tree builder, as before, so that its checks
  * (loops, amplification) and the entity reference that follows are the
  * same.  See feed_push() and struct ev.
+ *
+ * Parsing is most of the reading, and a run's export is a dozen files:
+ * when there are several plain files, they are parsed on worker threads
+ * (two, or one per processor if fewer), each taking the next file no
+ * one took yet.  A worker runs the same reader, but its records are not
+ * applied: each is copied whole into the file's queue (struct pitem),
+ * and so are its counts and its diagnostics, which diag_capture()
+ * diverts from the standard error, libxml2's included (xml_error() goes
+ * through diag() too).  The calling thread applies the queues file after
+ * file in the order of the set, each as it fills, and issues the
+ * diagnostics through diag() when it reaches them: the directory gets
+ * the same records in the same order, and the standard error, the
+ * counts and the exit status are those of a reading of one file after
+ * the other.  The directory stays the calling thread's alone (the file
+ * name is interned when it reaches the file, as before); a worker's
+ * reader is aaf_cur, which is thread-local, and libxml2's error handler
+ * is per thread.  Archive members, which share one archive cursor, are
+ * read in place on the calling thread, as is a lone file and a document
+ * in memory.  See pread_start().
  */
 #include "config.h"
 
@@ -41,6 +60,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -232,9 +252,12 @@ struct ev {
 	size_t		 off, len;	/* text: bytes in evtext */
 };
 
+struct pfile;
+
 struct reader {
 	xmlParserCtxtPtr	 ctxt;
-	struct directory	*dir;
+	struct directory	*dir;		/* records are applied here, */
+	struct pfile		*pf;		/* or queued here (a worker's) */
 	const char		*name;		/* source name for messages */
 	int			 delta;
 	int			 fatal;		/* a fatal error was reported */
@@ -255,6 +278,246 @@ struct reader {
 	const struct ev		*cur;		/* event being acted upon */
 	size_t			 textrun;	/* bytes of the text node */
 };
+
+/* --- where a request goes ------------------------------------------- */
+
+/* What the reader counts besides the records it hands over. */
+enum rd_count {
+	COUNT_REJECTED,		/* a request read and rejected */
+	COUNT_CUT,		/* a request a fatal error cut short */
+	COUNT_FILE,		/* a file the parser started on */
+	COUNT_FILE_READ		/* a file read, to its end or not */
+};
+
+static void
+count_apply(struct directory *d, enum rd_count c)
+{
+	switch (c) {
+	case COUNT_REJECTED:
+		progress_records(1);
+		d->stats.skipped++;
+		break;
+	case COUNT_CUT:
+		d->stats.skipped++;
+		break;
+	case COUNT_FILE:
+		d->stats.files++;
+		break;
+	case COUNT_FILE_READ:
+		progress_files(1);
+		break;
+	}
+}
+
+static void
+record_apply(struct directory *d, const struct dir_record *dr)
+{
+	progress_records(1);
+	if (directory_apply(d, dr) != 0)
+		d->stats.skipped++;
+}
+
+/*
+ * A file read on a worker thread (see aaf_read()) hands what it read
+ * to the applying thread as items, in the order it happened: records,
+ * counts and diagnostics.  A record item is the struct dir_record
+ * followed by its attributes, their value vectors and every string,
+ * the pointers pointing into the item itself, so that it is applied
+ * where it lies; the source file is left for the applying thread to
+ * set, as it interns the name when it reaches the file, as before.  A
+ * diagnostic item holds what diag_capture() gave: code, position and
+ * the detail text.
+ */
+enum pitem_kind {
+	PITEM_RECORD,
+	PITEM_COUNT,
+	PITEM_DIAG
+};
+
+struct pitem {
+	size_t		 size;		/* to the next item */
+	enum pitem_kind	 kind;
+	union {
+		struct dir_record	 rec;
+		enum rd_count		 count;
+		struct {
+			enum diag_code	 code;
+			int		 has_pos;
+			struct diag_pos	 pos;		/* file in the item */
+			const char	*detail;	/* in the item */
+		} diag;
+	} u;
+	/* The record's or the diagnostic's data follow. */
+};
+
+#define PITEM_ALIGN	_Alignof(struct pitem)
+#define PITEM_ROUND(n)	(((n) + PITEM_ALIGN - 1) & ~(PITEM_ALIGN - 1))
+
+/*
+ * Items are laid out one after the other in blocks, which the worker
+ * fills and hands over whole: one lock and at most one wake-up per
+ * block, not per record.  An applied block is kept for the workers to
+ * fill again: freed, its pages went back to the system and faulted in
+ * anew, a tenth more processor time for the whole read.  An item larger
+ * than a block (a request of thousands of values) gets a block of its
+ * own size, freed once applied.
+ */
+#define PBLOCK_SIZE	(64 * 1024)	/* below malloc's mmap threshold */
+#define PBLOCK_CAP	(PBLOCK_SIZE - sizeof(struct pblock))
+
+struct pblock {
+	struct pblock	*next;
+	size_t		 used, cap;	/* bytes of data[] */
+	_Alignas(struct pitem) unsigned char data[];
+};
+
+struct pread;
+
+struct pfile {
+	struct pread		*pr;
+	const struct aaf_source	*src;
+	struct pblock		*cur;		/* the worker's, being filled */
+	/* Under pr->mu: */
+	struct pblock		*head, *tail;	/* handed over, not applied */
+	size_t			 nblocks;	/* of them */
+	int			 done;		/* the worker is through */
+	int			 ret;		/* and read_file() returned */
+};
+
+static struct pblock *pf_handover(struct pfile *, int);
+
+/* Room for an item of size bytes, data included, in pf's block. */
+static struct pitem *
+pf_item(struct pfile *pf, enum pitem_kind kind, size_t size)
+{
+	struct pblock	*b = pf->cur;
+	struct pitem	*it;
+
+	size = PITEM_ROUND(size);
+	if (b == NULL || b->cap - b->used < size) {
+		if ((b = pf_handover(pf, size <= PBLOCK_CAP)) == NULL) {
+			b = xmalloc(sizeof(*b) + (size > PBLOCK_CAP ? size :
+			    PBLOCK_CAP));
+			b->cap = size > PBLOCK_CAP ? size : PBLOCK_CAP;
+		}
+		b->next = NULL;
+		b->used = 0;
+		pf->cur = b;
+	}
+	it = (struct pitem *)(void *)(b->data + b->used);
+	b->used += size;
+	it->size = size;
+	it->kind = kind;
+	return it;
+}
+
+static void
+pf_put_record(struct pfile *pf, const struct dir_record *dr)
+{
+	struct pitem	*it;
+	struct dir_attr	*attrs;
+	const char	**vals;
+	char		*p;
+	size_t		 size, nvals = 0, i, len;
+	uint32_t	 j;
+
+	size = sizeof(*it) + dr->nattrs * sizeof(*attrs) + strlen(dr->id) + 1;
+	for (i = 0; i < dr->nattrs; i++) {
+		nvals += dr->attrs[i].nvalues;
+		for (j = 0; j < dr->attrs[i].nvalues; j++)
+			size += strlen(dr->attrs[i].values[j]) + 1;
+	}
+	size += nvals * sizeof(*vals);
+	it = pf_item(pf, PITEM_RECORD, size);
+	attrs = (struct dir_attr *)(it + 1);
+	vals = (const char **)(attrs + dr->nattrs);
+	p = (char *)(vals + nvals);
+	it->u.rec = *dr;
+	it->u.rec.src.file = NULL;
+	it->u.rec.attrs = attrs;
+	len = strlen(dr->id) + 1;
+	it->u.rec.id = memcpy(p, dr->id, len);
+	p += len;
+	for (i = 0; i < dr->nattrs; i++) {
+		attrs[i] = dr->attrs[i];
+		attrs[i].values = vals;
+		for (j = 0; j < dr->attrs[i].nvalues; j++) {
+			len = strlen(dr->attrs[i].values[j]) + 1;
+			*vals++ = memcpy(p, dr->attrs[i].values[j], len);
+			p += len;
+		}
+	}
+}
+
+/* diag_capture() of a worker: the diagnostic joins the items. */
+static void
+pf_put_diag(void *arg, enum diag_code code, const struct diag_pos *pos,
+    const char *detail)
+{
+	struct pfile	*pf = arg;
+	struct pitem	*it;
+	size_t		 flen, dlen;
+	char		*p;
+
+	flen = pos != NULL && pos->file != NULL ? strlen(pos->file) + 1 : 0;
+	dlen = strlen(detail) + 1;
+	it = pf_item(pf, PITEM_DIAG, sizeof(*it) + flen + dlen);
+	p = (char *)(it + 1);
+	it->u.diag.code = code;
+	it->u.diag.has_pos = pos != NULL;
+	it->u.diag.pos.file = NULL;
+	it->u.diag.pos.line = pos != NULL ? pos->line : 0;
+	it->u.diag.pos.col = pos != NULL ? pos->col : 0;
+	if (flen > 0) {
+		it->u.diag.pos.file = memcpy(p, pos->file, flen);
+		p += flen;
+	}
+	it->u.diag.detail = memcpy(p, detail, dlen);
+}
+
+/* Apply a block's items, on the applying thread; name: the file's. */
+static void
+pblock_apply(struct directory *d, const char *name, struct pblock *b)
+{
+	struct pitem	*it;
+	size_t		 off;
+
+	for (off = 0; off < b->used; off += it->size) {
+		it = (struct pitem *)(void *)(b->data + off);
+		switch (it->kind) {
+		case PITEM_RECORD:
+			it->u.rec.src.file = name;
+			record_apply(d, &it->u.rec);
+			break;
+		case PITEM_COUNT:
+			count_apply(d, it->u.count);
+			break;
+		case PITEM_DIAG:
+			diag(it->u.diag.code, it->u.diag.has_pos ?
+			    &it->u.diag.pos : NULL, "%s", it->u.diag.detail);
+			break;
+		}
+	}
+}
+
+/* A finished request: to the directory, or to the applying thread. */
+static void
+rd_record(struct reader *rd, const struct dir_record *dr)
+{
+	if (rd->pf != NULL)
+		pf_put_record(rd->pf, dr);
+	else
+		record_apply(rd->dir, dr);
+}
+
+static void
+rd_count(struct reader *rd, enum rd_count c)
+{
+	if (rd->pf != NULL)
+		pf_item(rd->pf, PITEM_COUNT, sizeof(struct pitem))->u.count = c;
+	else
+		count_apply(rd->dir, c);
+}
 
 static void
 rec_reset(struct rec *r)
@@ -387,26 +650,25 @@ rec_finish(struct reader *rd)
 	enum dir_cat		 cat;
 
 	rec_end_attr(r);
-	progress_records(1);
 	if (r->bad) {
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	if (r->id == NULL) {
 		rec_diag(rd, DIAG_NO_ID, r->line, "");
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	if (r->category == NULL) {
 		rec_diag(rd, DIAG_NO_CATEGORY, r->line, r->id);
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	if ((cat = cat_from_name(r->category, NULL)) == CAT_NONE) {
 		struct diag_pos pos = { rd->name, r->line, 0 };
 
 		diag(DIAG_BAD_CATEGORY, &pos, "%s, id %s", r->category, r->id);
-		rd->dir->stats.skipped++;
+		rd_count(rd, COUNT_REJECTED);
 		return;
 	}
 	dr.op = r->op;
@@ -417,8 +679,7 @@ rec_finish(struct reader *rd)
 	dr.nattrs = r->nattrs;
 	dr.src.file = rd->name;
 	dr.src.line = r->line;
-	if (directory_apply(rd->dir, &dr) != 0)
-		rd->dir->stats.skipped++;
+	rd_record(rd, &dr);
 }
 
 /* --- node handling -------------------------------------------------- */
@@ -568,7 +829,7 @@ text_node(struct reader *rd, const char *v, size_t len)
  * with libxml2's own line and column; its warnings carry nothing we act
  * on and are dropped.
  */
-static struct reader	*aaf_cur;	/* the reader being parsed */
+static _Thread_local struct reader *aaf_cur;	/* this thread's reader */
 
 static void
 xml_error(void *ctx, xmlErrorPtr e)
@@ -1048,11 +1309,13 @@ feed_push(struct reader *rd, struct feed *f)
 			 XML_PARSE_COMPACT | XML_PARSE_NOCDATA)
 
 /*
- * Stream one source through the state machine.  Returns 0 when the file
- * was read to its end, -1 when a fatal error stopped it.
+ * Stream one source through the state machine, its records applied to
+ * d or, on a worker thread, queued in pf.  Returns 0 when the file was
+ * read to its end, -1 when a fatal error stopped it.
  */
 static int
-read_feed(struct directory *d, const char *name, struct feed *f, int delta)
+read_feed(struct directory *d, struct pfile *pf, const char *name,
+    struct feed *f, int delta)
 {
 	struct reader	 rd;
 	xmlSAXHandler	 sax;
@@ -1060,6 +1323,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 
 	memset(&rd, 0, sizeof(rd));
 	rd.dir = d;
+	rd.pf = pf;
 	rd.name = name;
 	rd.delta = delta;
 
@@ -1110,7 +1374,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 	buf_init(&rd.rec.text);
 	buf_init(&rd.evtext);
 	rec_reset(&rd.rec);
-	d->stats.files++;
+	rd_count(&rd, COUNT_FILE);
 
 	/*
 	 * xmlTextReader pushes until the root element is open, delivers,
@@ -1131,7 +1395,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 		diag(DIAG_NOT_AAF, &pos, "%s", "empty document");
 	}
 	if (ret < 0 && rd.rec.active)
-		rd.dir->stats.skipped++;
+		rd_count(&rd, COUNT_CUT);
 	if (ret == -1 && !rd.fatal && rd.quiet[0] != '\0')
 		diag(DIAG_XML, &rd.quietpos, "%s", rd.quiet);
 	else if (ret == -1 && !rd.fatal) {
@@ -1142,7 +1406,7 @@ read_feed(struct directory *d, const char *name, struct feed *f, int delta)
 	}
 	aaf_cur = NULL;
 	xmlSetStructuredErrorFunc(NULL, NULL);
-	progress_files(1);
+	rd_count(&rd, COUNT_FILE_READ);
 	if (rd.ctxt->myDoc != NULL)
 		xmlFreeDoc(rd.ctxt->myDoc);
 	rd.ctxt->myDoc = NULL;
@@ -1170,7 +1434,7 @@ aaf_read_memory(struct directory *d, const char *name, const char *buf,
 	memset(&f, 0, sizeof(f));
 	f.buf = (char *)buf;
 	f.use = len;
-	return read_feed(d, directory_intern(d, name), &f, delta);
+	return read_feed(d, NULL, directory_intern(d, name), &f, delta);
 }
 
 /* --- files and archives as libxml2 input ---------------------------- */
@@ -1218,14 +1482,20 @@ fd_read(void *ctx, char *buf, int len)
 	return (int)k;
 }
 
+/*
+ * Read a file into d, or on a worker thread into pf (d NULL): the name
+ * is then the source's own, for the directory is the applying thread's
+ * alone.
+ */
 static int
-read_file(struct directory *d, const struct aaf_source *src)
+read_file(struct directory *d, struct pfile *pf, const struct aaf_source *src)
 {
 	struct feed	 f;
 	struct fdin	 in;
 	struct stat	 st;
 	int		 ret;
-	const char	*name = directory_intern(d, src->name);
+	const char	*name = pf != NULL ? src->name :
+			    directory_intern(d, src->name);
 
 	if ((in.fd = open(src->path, O_RDONLY | O_CLOEXEC)) == -1) {
 		diag_sys(DIAG_SYS_OPEN, name, "%s", strerror(errno));
@@ -1245,7 +1515,7 @@ read_file(struct directory *d, const struct aaf_source *src)
 	memset(&f, 0, sizeof(f));
 	f.read = fd_read;
 	f.ctx = &in;
-	ret = read_feed(d, name, &f, src->kind == AAF_DELTA);
+	ret = read_feed(d, pf, name, &f, src->kind == AAF_DELTA);
 	free(f.buf);
 	free(in.buf);
 	if (in.err != 0) {
@@ -1354,7 +1624,7 @@ read_member(struct directory *d, struct arcursor *c,
 	memset(&f, 0, sizeof(f));
 	f.read = arc_read;
 	f.ctx = c;
-	ret = read_feed(d, name, &f, src->kind == AAF_DELTA);
+	ret = read_feed(d, NULL, name, &f, src->kind == AAF_DELTA);
 	free(f.buf);
 	if (c->err) {
 		diag(DIAG_BAD_ARCHIVE, &(struct diag_pos){ name, 0, 0 }, "%s",
@@ -1366,24 +1636,235 @@ read_member(struct directory *d, struct arcursor *c,
 	return ret;
 }
 
+/* --- plain files on worker threads -------------------------------- */
+
+/*
+ * Parsing is most of the reading: plain files are parsed on up to
+ * PREAD_WORKERS threads, each taking the next file no one took yet,
+ * while the calling thread applies what they queued, file after file in
+ * the order of the set (see aaf_read()).  A file's queue holds at most
+ * PFILE_MAX_BLOCKS blocks: a worker ahead of the applying thread waits
+ * there, which bounds memory on exports of very large files (16 MB a
+ * file, and at most three files have blocks waiting: the one being
+ * applied and the two the workers read).  A 10,000-student chunk takes
+ * about 5 MB, so the worker on the next file seldom waits.
+ */
+#define PREAD_WORKERS		2
+#define PFILE_MAX_BLOCKS	256
+
+struct pread {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 more;		/* blocks of the applied file, or done */
+	pthread_cond_t	 room;		/* blocks were applied */
+	struct pfile	*files;		/* the plain files, in set order */
+	size_t		 nfiles;
+	size_t		 next;		/* the first no worker took */
+	size_t		 at;		/* the one being applied */
+	struct pblock	*spare;		/* applied blocks, to fill again */
+	pthread_t	 th[PREAD_WORKERS];
+	int		 nth;
+};
+
+/*
+ * Hand the block being filled, if any, over to the applying thread;
+ * then, if asked, take a spare block to fill next (NULL: none spare).
+ */
+static struct pblock *
+pf_handover(struct pfile *pf, int spare)
+{
+	struct pread	*pr = pf->pr;
+	struct pblock	*b = pf->cur;
+
+	pf->cur = NULL;
+	if (b == NULL && !spare)
+		return NULL;
+	pthread_mutex_lock(&pr->mu);
+	if (b != NULL) {
+		while (pf->nblocks >= PFILE_MAX_BLOCKS)
+			pthread_cond_wait(&pr->room, &pr->mu);
+		if (pf->tail != NULL)
+			pf->tail->next = b;
+		else
+			pf->head = b;
+		pf->tail = b;
+		pf->nblocks++;
+		if (pf == &pr->files[pr->at])
+			pthread_cond_signal(&pr->more);
+	}
+	b = NULL;
+	if (spare && (b = pr->spare) != NULL)
+		pr->spare = b->next;
+	pthread_mutex_unlock(&pr->mu);
+	return b;
+}
+
+/*
+ * A worker: read_file() with the thread's diagnostics captured into the
+ * file's queue (libxml2's errors come through xml_error() and diag()
+ * too), then the next file.
+ */
+static void *
+pread_main(void *arg)
+{
+	struct pread	*pr = arg;
+	struct pfile	*pf;
+	int		 ret;
+
+	pthread_mutex_lock(&pr->mu);
+	while (pr->next < pr->nfiles) {
+		pf = &pr->files[pr->next++];
+		pthread_mutex_unlock(&pr->mu);
+		diag_capture(pf_put_diag, pf);
+		ret = read_file(NULL, pf, pf->src);
+		diag_capture(NULL, NULL);
+		pf_handover(pf, 0);
+		pthread_mutex_lock(&pr->mu);
+		pf->ret = ret;
+		pf->done = 1;
+		if (pf == &pr->files[pr->at])
+			pthread_cond_signal(&pr->more);
+	}
+	pthread_mutex_unlock(&pr->mu);
+	return NULL;
+}
+
+/*
+ * Start the workers when there are two plain files to read or more, and
+ * as many workers as processors, at most PREAD_WORKERS.  NULL: the files
+ * are read in place, as a single file always is.
+ */
+static struct pread *
+pread_start(const struct aaf_set *set)
+{
+	struct pread	*pr;
+	size_t		 i, n = 0;
+	long		 ncpu;
+	int		 want;
+
+	for (i = 0; i < set->n; i++)
+		if (!set->v[i].ignored && set->v[i].member == NULL)
+			n++;
+	if (n < 2)
+		return NULL;
+	pr = xcalloc(1, sizeof(*pr));
+	pr->files = xcalloc(n, sizeof(*pr->files));
+	for (i = 0; i < set->n; i++)
+		if (!set->v[i].ignored && set->v[i].member == NULL) {
+			pr->files[pr->nfiles].pr = pr;
+			pr->files[pr->nfiles++].src = &set->v[i];
+		}
+	pthread_mutex_init(&pr->mu, NULL);
+	pthread_cond_init(&pr->more, NULL);
+	pthread_cond_init(&pr->room, NULL);
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	want = ncpu < 1 ? 1 : ncpu < PREAD_WORKERS ? (int)ncpu : PREAD_WORKERS;
+	if ((size_t)want > n)
+		want = (int)n;
+	while (pr->nth < want &&
+	    pthread_create(&pr->th[pr->nth], NULL, pread_main, pr) == 0)
+		pr->nth++;
+	if (pr->nth == 0) {
+		pthread_mutex_destroy(&pr->mu);
+		pthread_cond_destroy(&pr->more);
+		pthread_cond_destroy(&pr->room);
+		free(pr->files);
+		free(pr);
+		return NULL;
+	}
+	return pr;
+}
+
+/*
+ * Apply the k-th plain file as its worker queues it, then say how its
+ * reading went: read_file()'s return.
+ */
+static int
+pread_apply(struct pread *pr, size_t k, struct directory *d)
+{
+	struct pfile	*pf = &pr->files[k];
+	struct pblock	*b;
+	const char	*name = directory_intern(d, pf->src->name);
+	int		 ret;
+
+	pthread_mutex_lock(&pr->mu);
+	pr->at = k;
+	for (;;) {
+		while (pf->head == NULL && !pf->done)
+			pthread_cond_wait(&pr->more, &pr->mu);
+		if ((b = pf->head) == NULL)
+			break;
+		if ((pf->head = b->next) == NULL)
+			pf->tail = NULL;
+		/* Workers of two files may wait: wake both. */
+		if (pf->nblocks-- == PFILE_MAX_BLOCKS)
+			pthread_cond_broadcast(&pr->room);
+		pthread_mutex_unlock(&pr->mu);
+		pblock_apply(d, name, b);
+		pthread_mutex_lock(&pr->mu);
+		if (b->cap == PBLOCK_CAP) {
+			b->next = pr->spare;
+			pr->spare = b;
+		} else
+			free(b);
+	}
+	ret = pf->ret;
+	pthread_mutex_unlock(&pr->mu);
+	return ret;
+}
+
+/* Every file was applied: the workers are through, or nearly. */
+static void
+pread_stop(struct pread *pr)
+{
+	struct pblock	*b;
+	int		 i;
+
+	if (pr == NULL)
+		return;
+	for (i = 0; i < pr->nth; i++)
+		pthread_join(pr->th[i], NULL);
+	while ((b = pr->spare) != NULL) {
+		pr->spare = b->next;
+		free(b);
+	}
+	pthread_mutex_destroy(&pr->mu);
+	pthread_cond_destroy(&pr->more);
+	pthread_cond_destroy(&pr->room);
+	free(pr->files);
+	free(pr);
+}
+
+/*
+ * Read the set in its order.  Plain files go through the workers when
+ * there are several (pread_start()); archive members are read here, in
+ * turn, since they share one archive cursor.  Either way every record,
+ * message and count reaches the directory and the standard error in the
+ * order a reading of one file after the other gives.
+ */
 int
 aaf_read(const struct aaf_set *set, struct directory *d)
 {
 	struct arcursor	 cur;
-	size_t		 i;
+	struct pread	*pr;
+	size_t		 i, k = 0;
 	int		 ret = 0;
 
 	xmlSetExternalEntityLoader(no_external);
 	memset(&cur, 0, sizeof(cur));
+	pr = pread_start(set);
 	for (i = 0; i < set->n; i++) {
 		if (set->v[i].ignored)
 			continue;
 		if (set->v[i].member != NULL) {
 			if (read_member(d, &cur, &set->v[i]) != 0)
 				ret = -1;
-		} else if (read_file(d, &set->v[i]) != 0)
+		} else if (pr != NULL) {
+			if (pread_apply(pr, k++, d) != 0)
+				ret = -1;
+		} else if (read_file(d, NULL, &set->v[i]) != 0)
 			ret = -1;
 	}
+	pread_stop(pr);
 	arc_close(&cur);
 	return ret;
 }

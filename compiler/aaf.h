@@ -8,7 +8,12 @@
  * aaf_read() streams every source through libxml2's push parser (SAX2
  * callbacks, fed and delivered the way xmlTextReader did, see aaf.c)
  * and hands each request to the directory as a struct dir_record.
- * Memory does not grow with the file size: one record is held at a time.
+ * Plain files are parsed two at a time on worker threads, and applied
+ * in order by the caller: records, diagnostics and counts come out as
+ * from a reading of one file after the other.  Memory does not grow
+ * with the file size: one record is held at a time, and at most 16 MB
+ * of records for each file read ahead.  aaf_global_init() must have
+ * run, on the calling thread, before aaf_read().
  *
  * The reader never loads the external DTD, never fetches or reads an
  * external entity, and refuses entity references other than the five

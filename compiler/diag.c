@@ -6,6 +6,13 @@
  * come from the band the code sits in.  The printer is deliberately
  * simple and unbuffered beyond stdio: diagnostics are rare, and they must
  * reach the terminal even when the run dies right after.
+ *
+ * A thread may capture its diagnostics instead (diag_capture): the AAF
+ * reader parses files on worker threads whose messages must come out
+ * in file order, between the ones the applying thread raises.  A
+ * captured message is formatted where it was raised and nothing else
+ * happens there; passed to diag() later, "%s" and the captured text
+ * print, count and filter it exactly as it would have been then.
  */
 #include "config.h"
 
@@ -108,12 +115,27 @@ static unsigned long	 diag_counts[LEVEL_SYSERR + 1];
  */
 static pthread_mutex_t	 diag_mu = PTHREAD_MUTEX_INITIALIZER;
 
+/* This thread's capture, or none: diagnostics are printed. */
+static _Thread_local diag_capture_fn	*diag_cap_fn;
+static _Thread_local void		*diag_cap_arg;
+
 void
 diag_init(const char *progname)
 {
 	diag_prog = progname;
 	diag_stream = NULL;
 	diag_reset();
+}
+
+/*
+ * From now on, this thread's diagnostics go to fn (with arg), formatted
+ * but neither printed nor counted; fn NULL prints them again.
+ */
+void
+diag_capture(diag_capture_fn *fn, void *arg)
+{
+	diag_cap_fn = fn;
+	diag_cap_arg = arg;
 }
 
 void
@@ -163,6 +185,13 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 	enum diag_level	 lvl = diag_level_of(code);
 	char		 detail[1024];
 
+	if (diag_cap_fn != NULL) {
+		detail[0] = '\0';
+		if (fmt != NULL)
+			vsnprintf(detail, sizeof(detail), fmt, ap);
+		diag_cap_fn(diag_cap_arg, code, pos, detail);
+		return;
+	}
 	pthread_mutex_lock(&diag_mu);
 	if (lvl > diag_worst_level)
 		diag_worst_level = lvl;

@@ -105,7 +105,16 @@ struct diag_pos {
 	unsigned int	 col;
 };
 
+/*
+ * A captured diagnostic: its code, where (NULL for nowhere) and the
+ * detail as it would have been printed; diag(code, pos, "%s", detail)
+ * issues it.  The pointers are valid during the call only.
+ */
+typedef void	 diag_capture_fn(void *, enum diag_code,
+		    const struct diag_pos *, const char *);
+
 void		 diag_init(const char *progname);
+void		 diag_capture(diag_capture_fn *, void *);
 void		 diag_set_stream(FILE *);
 void		 diag_set_quiet_below(enum diag_level);
 void		 diag(enum diag_code, const struct diag_pos *, const char *, ...)

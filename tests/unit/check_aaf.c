@@ -674,6 +674,207 @@ START_TEST(test_unnamed_file)
 }
 END_TEST
 
+/*
+ * Several plain files are parsed on worker threads and applied in
+ * order: the directory, the messages and the counts must be those of
+ * reading the same files one at a time (a set of one file is read in
+ * place).  The files hold what each path of the reader queues: records
+ * over many blocks and one larger than a block, rejected records, a
+ * modification that is not a replace, an entity, a record cut by a
+ * fatal error, a duplicate across files (reported by the directory, on
+ * the applying thread), a document that is not AAF and an empty file.
+ */
+static const char *const par_names[] = {
+	"ENT_Complet_20260901_EtabEducNat_0000.xml",
+	"ENT_Complet_20260901_Eleve_0000.xml",
+	"ENT_Complet_20260901_Eleve_0001.xml",
+	"ENT_Complet_20260901_PersRelEleve_0000.xml",
+	"ENT_Complet_20260901_PersEducNat_0000.xml",
+	"ENT_Complet_20260901_PersEducNat_0001.xml",
+};
+
+static void
+par_write(const char *name, const char *text)
+{
+	char	*p;
+	FILE	*fp;
+
+	xasprintf(&p, "%s/%s", tmpdir, name);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+static void
+par_files(void)
+{
+	struct buf	 b, vals;
+	char		*x, *a, *r, id[16];
+	int		 i;
+
+	x = doc(NULL, ETAB);
+	par_write(par_names[0], x);
+	free(x);
+
+	/* 400 students: several 64 KB blocks; a bad record; the end cut. */
+	buf_init(&b);
+	buf_adds(&b, "<addRequest><identifier><id>9</id></identifier>"
+	    "<attributes/></addRequest>\n"
+	    "<modifyRequest><operationalAttributes><attr name=\"c\">"
+	    "<value>Eleve</value></attr></operationalAttributes>"
+	    "<identifier><id>999</id></identifier><modifications>"
+	    "<modification name=\"sn\" operation=\"add\"><value>X</value>"
+	    "</modification></modifications></modifyRequest>\n");
+	for (i = 0; i < 400; i++) {
+		snprintf(id, sizeof(id), "%d", 1000 + i);
+		a = aaf_attr("sn", i == 7 ? "&lt;SEPT&gt;" : "NOM");
+		r = aaf_add("Eleve", id, a);
+		buf_adds(&b, r);
+		free(a);
+		free(r);
+	}
+	x = doc(NULL, b.p);
+	x[strlen(x) - 150] = '\0';
+	par_write(par_names[1], x);
+	free(x);
+
+	/* A duplicate of the first file, an entity, 3,000 values. */
+	buf_reset(&b);
+	a = aaf_attr("sn", "DOUBLE");
+	r = aaf_add("Eleve", "1000", a);
+	buf_adds(&b, r);
+	free(a);
+	free(r);
+	buf_adds(&b, "<addRequest><operationalAttributes><attr name=\"c\">"
+	    "<value>Eleve</value></attr></operationalAttributes>"
+	    "<identifier><id>8</id></identifier><attributes>"
+	    "<attr name=\"sn\"><value>&ent;</value></attr>"
+	    "</attributes></addRequest>\n");
+	buf_init(&vals);
+	for (i = 0; i < 3000; i++)
+		buf_printf(&vals, "<value>30412$CLASSE-%04d</value>", i);
+	xasprintf(&a, "<attr name=\"ENTEleveClasses\">%s</attr>", vals.p);
+	r = aaf_add("Eleve", "2000", a);
+	buf_adds(&b, r);
+	free(a);
+	free(r);
+	x = aaf_doc("<?xml version=\"1.0\"?>\n<!DOCTYPE ficAlimMENESR ["
+	    "<!ENTITY ent \"E\">]>\n", b.p);
+	par_write(par_names[2], x);
+	free(x);
+	buf_free(&vals);
+	buf_free(&b);
+
+	par_write(par_names[3], "<html><body/></html>\n");
+	par_write(par_names[4], "");
+	x = doc(NULL, RELATIVE("7", "FIN", "A", "X"));
+	par_write(par_names[5], x);
+	free(x);
+}
+
+/* Read into dir, the set whole or one file at a time; the messages. */
+static char *
+par_read(struct directory *dir, int one_by_one)
+{
+	struct aaf_set	 set, one;
+	size_t		 i;
+
+	diagcap_start();
+	aaf_set_init(&set);
+	ck_assert_int_eq(aaf_collect(&set, tmpdir), 0);
+	aaf_order(&set);
+	ck_assert_uint_eq(set.n, sizeof(par_names) / sizeof(par_names[0]));
+	if (!one_by_one)
+		ck_assert_int_eq(aaf_read(&set, dir), -1);
+	else
+		for (i = 0; i < set.n; i++) {
+			aaf_set_init(&one);
+			aaf_collect(&one, set.v[i].path);
+			aaf_read(&one, dir);
+			aaf_set_free(&one);
+		}
+	aaf_set_free(&set);
+	return xstrdup(diagcap_text());
+}
+
+START_TEST(test_parallel_as_serial)
+{
+	struct directory	 s;
+	struct dir_person	*p, *q;
+	char			*par, *ser, *path;
+	enum diag_level		 worst;
+	unsigned long		 warn, err, sys;
+	size_t			 i;
+
+	strcpy(tmpdir, "/tmp/entpress-par-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	par_files();
+
+	par = par_read(&d, 0);
+	worst = diag_worst();
+	warn = diag_count(LEVEL_WARNING);
+	err = diag_count(LEVEL_ERROR);
+	sys = diag_count(LEVEL_SYSERR);
+	directory_init(&s);
+	ser = par_read(&s, 1);
+	ck_assert_str_eq(par, ser);
+	ck_assert_int_eq(diag_worst(), worst);
+	ck_assert_uint_eq(diag_count(LEVEL_WARNING), warn);
+	ck_assert_uint_eq(diag_count(LEVEL_ERROR), err);
+	ck_assert_uint_eq(diag_count(LEVEL_SYSERR), sys);
+	/* Each kind of message is there, in the order of the files. */
+	ck_assert_ptr_nonnull(strstr(par, "Eleve_0000.xml:4:0: WARNING: "
+	    "modification operation is not replace"));
+	ck_assert_ptr_nonnull(strstr(par, "Eleve_0000.xml:4:0: WARNING: "
+	    "modification of an unknown id"));
+	ck_assert_ptr_nonnull(strstr(par, "ERROR: record without category"));
+	ck_assert_ptr_nonnull(strstr(par, "ERROR: entity reference"));
+	ck_assert_ptr_nonnull(strstr(par, "Eleve_0001.xml:4:0: WARNING: "
+	    "duplicate record id"));
+	ck_assert_ptr_nonnull(strstr(par, "ERROR: not an AAF export"));
+	ck_assert_ptr_nonnull(strstr(par, "ERROR: not an AAF export, file "
+	    "skipped: empty file"));
+	ck_assert(strstr(par, "malformed XML") <
+	    strstr(par, "duplicate record id"));
+
+	ck_assert_uint_eq(d.stats.records, s.stats.records);
+	ck_assert_uint_eq(d.stats.skipped, s.stats.skipped);
+	ck_assert_uint_eq(d.stats.added, s.stats.added);
+	ck_assert_uint_eq(d.stats.modified, s.stats.modified);
+	ck_assert_uint_eq(d.stats.files, s.stats.files);
+	ck_assert_uint_eq(d.npersons, s.npersons);
+	ck_assert_uint_ge(d.npersons, 400);
+	for (i = 0; i < d.npersons; i++) {
+		p = d.persons[i];
+		q = s.persons[i];
+		ck_assert_str_eq(p->id, q->id);
+		ck_assert_str_eq(p->src.file, q->src.file);
+		ck_assert_uint_eq(p->src.line, q->src.line);
+		ck_assert_str_eq(p->last_name != NULL ? p->last_name : "",
+		    q->last_name != NULL ? q->last_name : "");
+	}
+	p = directory_person(&d, CAT_ELEVE, "1007");
+	ck_assert_str_eq(p->last_name, "<SEPT>");
+	p = directory_person(&d, CAT_ELEVE, "2000");
+	ck_assert_uint_eq(p->raw->classes.n, 3000);
+	ck_assert_str_eq(p->raw->classes.v[2999], "30412$CLASSE-2999");
+	/* The name is the directory's own, interned as before. */
+	ck_assert_ptr_eq(p->src.file, directory_intern(&d, p->src.file));
+
+	directory_free(&s);
+	free(par);
+	free(ser);
+	for (i = 0; i < sizeof(par_names) / sizeof(par_names[0]); i++) {
+		xasprintf(&path, "%s/%s", tmpdir, par_names[i]);
+		unlink(path);
+		free(path);
+	}
+	rmdir(tmpdir);
+}
+END_TEST
+
 Suite *
 aaf_suite(void)
 {
@@ -719,6 +920,7 @@ aaf_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_order);
 	tcase_add_test(tc, test_unnamed_file);
+	tcase_add_test(tc, test_parallel_as_serial);
 	suite_add_tcase(s, tc);
 	return s;
 }
