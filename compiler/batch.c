@@ -161,7 +161,6 @@ struct ctx {
 	struct arena		 a;		/* keys and names */
 	struct buf		 tmp;		/* recipient lines */
 	struct buf		 tmp2;		/* messages */
-	struct buf		 ftmp[2];	/* fold_part scratch */
 	struct pmap		 rank;		/* school, class -> rank + 1 */
 	struct pmap		 keyof;		/* person -> struct pkey * */
 	struct item		*items;
@@ -266,70 +265,17 @@ item_new(struct ctx *c, enum batch_section s)
 /*
  * Append the folded form of s[0..len): upper-case ASCII letters and
  * digits, any run of anything else one space (or nothing when !spaces),
- * no space at either end.  This is utf8_fold(FOLD_UPPER) and the
- * squeeze in one pass (the fold stops at a NUL, and what it drops
- * separates nothing).  Returns whether anything was appended.
+ * no space at either end.  Returns whether anything was appended.
  */
-static void
-fold_char(struct buf *out, size_t start, char ch, int spaces, int *sep)
-{
-	if (ch >= 'a' && ch <= 'z')
-		ch = (char)(ch - 'a' + 'A');
-	if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
-		if (*sep && spaces && out->len > start)
-			buf_addc(out, ' ');
-		*sep = 0;
-		buf_addc(out, ch);
-	} else
-		*sep = 1;
-}
-
 static int
-fold_part(struct buf *out, struct buf tmp[2], const char *s, size_t len,
-    int spaces)
+fold_part(struct buf *out, const char *s, size_t len, int spaces)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	const char		*f;
-	size_t			 i, start = out->len, adv;
-	uint32_t		 cp;
-	int			 sep = 0;
-
-	(void)tmp;
-	len = strnlen(s, len);
-	for (i = 0; i < len; i += adv) {
-		if (u[i] < 0x80) {
-			adv = 1;
-			fold_char(out, start, (char)u[i], spaces, &sep);
-			continue;
-		}
-		cp = utf8_decode(s + i, len - i, &adv);
-		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
-			continue;
-		for (; *f != '\0'; f++)
-			fold_char(out, start, *f, spaces, &sep);
-	}
-	return out->len > start;
-}
-
-/* Is this country France (or unsaid)? */
-static int
-is_domestic(struct buf tmp[2], const char *country)
-{
-	struct buf	 k;
-	int		 r;
-
-	if (empty(country))
-		return 1;
-	buf_init(&k);
-	fold_part(&k, tmp, country, strlen(country), 1);
-	r = k.len == 0 || strcmp(k.p, "FRANCE") == 0;
-	buf_free(&k);
-	return r;
+	return utf8_fold_key(out, s, strnlen(s, len), FOLD_UPPER, spaces) > 0;
 }
 
 /* The address lines of the key, $-joined; used for sorting too. */
 static void
-street_key(struct buf *out, struct buf tmp[2], const char *addr)
+street_key(struct buf *out, const char *addr)
 {
 	const char	*p, *e;
 	size_t		 mark;
@@ -342,7 +288,7 @@ street_key(struct buf *out, struct buf tmp[2], const char *addr)
 		mark = out->len;
 		if (mark > 0)
 			buf_addc(out, '$');
-		if (!fold_part(out, tmp, p, (size_t)(e - p), 1)) {
+		if (!fold_part(out, p, (size_t)(e - p), 1)) {
 			/* An empty line: drop it and its separator. */
 			out->len = mark;
 			out->p[mark] = '\0';
@@ -353,40 +299,43 @@ street_key(struct buf *out, struct buf tmp[2], const char *addr)
 }
 
 static void
-address_key(struct buf *out, struct buf tmp[2], const struct dir_person *p)
+address_key(struct buf *out, const struct dir_person *p)
 {
+	size_t	 mark;
 	int	 any;
 
 	buf_reset(out);
-	buf_adds(out, "");
-	street_key(out, tmp, p->address);
+	street_key(out, p->address);
 	any = out->len > 0;
 	buf_addc(out, '|');
 	if (!empty(p->postcode))
-		any |= fold_part(out, tmp, p->postcode,
-		    strlen(p->postcode), 0);
+		any |= fold_part(out, p->postcode, strlen(p->postcode), 0);
 	buf_addc(out, '|');
 	if (!empty(p->city))
-		any |= fold_part(out, tmp, p->city, strlen(p->city), 1);
-	/* A country alone is no address. */
-	if (any && !is_domestic(tmp, p->country)) {
-		buf_addc(out, '|');
-		fold_part(out, tmp, p->country, strlen(p->country), 1);
-	}
-	if (!any)
+		any |= fold_part(out, p->city, strlen(p->city), 1);
+	if (!any) {
 		buf_reset(out);
+		return;
+	}
+	/*
+	 * A country alone is no address; France, said or not, is no
+	 * country in the key: it is folded in place and taken back.
+	 */
+	if (!empty(p->country)) {
+		mark = out->len;
+		buf_addc(out, '|');
+		if (!fold_part(out, p->country, strlen(p->country), 1) ||
+		    strcmp(out->p + mark + 1, "FRANCE") == 0) {
+			out->len = mark;
+			out->p[mark] = '\0';
+		}
+	}
 }
 
 void
 batch_address_key(struct buf *out, const struct dir_person *p)
 {
-	struct buf	 tmp[2];
-
-	buf_init(&tmp[0]);
-	buf_init(&tmp[1]);
-	address_key(out, tmp, p);
-	buf_free(&tmp[0]);
-	buf_free(&tmp[1]);
+	address_key(out, p);
 }
 
 /* --- households ----------------------------------------------------- */
@@ -884,7 +833,7 @@ households(struct ctx *c, const struct selection *sel)
 	buf_init(&b);
 	for (j = 0; j < np; j++) {
 		pm_put(&idx, par[j]->p, (uintptr_t)j + 1);
-		address_key(&b, c->ftmp, par[j]->p);
+		address_key(&b, par[j]->p);
 		akey[j] = arena_strdup(&c->a, b.len > 0 ? b.p : "");
 		up[j] = j;
 	}
@@ -1206,8 +1155,6 @@ batch_build(const struct directory *d, const struct selection *sel,
 	arena_init(&c.a);
 	buf_init(&c.tmp);
 	buf_init(&c.tmp2);
-	buf_init(&c.ftmp[0]);
-	buf_init(&c.ftmp[1]);
 	for (i = 0; i < d->nschools; i++)
 		pm_put(&c.rank, d->schools[i], (uintptr_t)i + 1);
 	for (i = 0; i < d->nclasses; i++)
@@ -1255,8 +1202,6 @@ batch_build(const struct directory *d, const struct selection *sel,
 	pm_free(&c.keyof);
 	buf_free(&c.tmp);
 	buf_free(&c.tmp2);
-	buf_free(&c.ftmp[0]);
-	buf_free(&c.ftmp[1]);
 	arena_free(&c.a);
 	return 0;
 }

@@ -153,6 +153,68 @@ utf8_fold_char(uint32_t cp)
 }
 
 /*
+ * One character of a key: letters in the mode's case and digits kept,
+ * anything else a separator.  Writes at *o, which has room.
+ */
+static inline void
+key_put(char **o, const char *base, char c, enum fold_mode mode, int spaces,
+    int *sep)
+{
+	if (c >= 'A' && c <= 'Z') {
+		if (mode == FOLD_LOWER)
+			c = (char)(c - 'A' + 'a');
+	} else if (c >= 'a' && c <= 'z') {
+		if (mode == FOLD_UPPER)
+			c = (char)(c - 'a' + 'A');
+	} else if (c < '0' || c > '9') {
+		*sep = 1;
+		return;
+	}
+	if (*sep && spaces && *o > base)
+		*(*o)++ = ' ';
+	*sep = 0;
+	*(*o)++ = c;
+}
+
+/*
+ * utf8_fold() and a squeeze in one pass, the form every key takes (sort
+ * keys, household addresses, La Poste routing words): see utf8.h.  The
+ * result is never longer than the input (a folded spelling is at most
+ * two letters for a character of two bytes or more, a space stands for
+ * at least one byte), so room is made once and the bytes are written
+ * without a test each: this runs for every name of an academy.
+ */
+size_t
+utf8_fold_key(struct buf *out, const char *s, size_t len,
+    enum fold_mode mode, int spaces)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	const char		*f;
+	char			*o, *base;
+	size_t			 i, adv;
+	uint32_t		 cp;
+	int			 sep = 0;
+
+	buf_grow(out, len);
+	base = o = out->p + out->len;
+	for (i = 0; i < len; i += adv) {
+		if (u[i] < 0x80) {
+			adv = 1;
+			key_put(&o, base, (char)u[i], mode, spaces, &sep);
+			continue;
+		}
+		cp = utf8_decode(s + i, len - i, &adv);
+		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
+			continue;
+		for (; *f != '\0'; f++)
+			key_put(&o, base, *f, mode, spaces, &sep);
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->p);
+	return (size_t)(o - base);
+}
+
+/*
  * Append the accent-folded form of s to out: ASCII letters changed to
  * the mode's case, Latin letters with diacritics spelled in ASCII,
  * other ASCII kept, everything else dropped.  Returns FOLD_* flags saying
