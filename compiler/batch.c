@@ -121,6 +121,20 @@ pm_put(struct pmap *m, const void *p, uintptr_t v)
 	m->v[i] = v;
 }
 
+/* Room for n entries without growing: the sizes are known up front. */
+static void
+pm_reserve(struct pmap *m, size_t n)
+{
+	size_t	 cap = 64;
+
+	while (cap < n * 2 + 2)
+		cap *= 2;
+	m->cap = cap;
+	m->len = 0;
+	m->k = xcalloc(cap, sizeof(*m->k));
+	m->v = xcalloc(cap, sizeof(*m->v));
+}
+
 static void
 pm_free(struct pmap *m)
 {
@@ -161,7 +175,6 @@ struct ctx {
 	struct arena		 a;		/* keys and names */
 	struct buf		 tmp;		/* recipient lines */
 	struct buf		 tmp2;		/* messages */
-	struct pmap		 rank;		/* school, class -> rank + 1 */
 	struct pmap		 keyof;		/* person -> struct pkey * */
 	struct item		*items;
 	size_t			 nitems, capitems;
@@ -171,24 +184,20 @@ struct ctx {
 						   of a window and a class */
 };
 
+/*
+ * directory_resolve() numbered the schools and the classes in their
+ * sorted order (manual accounts only join those): the rank is there.
+ */
 static uint32_t
 school_rank(const struct ctx *c, const struct dir_school *s)
 {
-	uintptr_t	 r;
-
-	if (s == NULL || (r = pm_get(&c->rank, s)) == 0)
-		return (uint32_t)c->d->nschools;
-	return (uint32_t)(r - 1);
+	return s == NULL ? (uint32_t)c->d->nschools : s->rank;
 }
 
 static uint32_t
-class_rank(const struct ctx *c, const struct dir_class *cl)
+class_rank(const struct dir_class *cl)
 {
-	uintptr_t	 r;
-
-	if (cl == NULL || (r = pm_get(&c->rank, cl)) == 0)
-		return NORANK;
-	return (uint32_t)(r - 1);
+	return cl == NULL ? NORANK : cl->rank;
 }
 
 static const char *
@@ -203,12 +212,25 @@ empty(const char *s)
 	return s == NULL || *s == '\0';
 }
 
+/* Students and guests: the first of their classes, natural order. */
+static struct dir_class *
+first_class(const struct dir_person *p)
+{
+	struct dir_class	*cl = NULL;
+	uint32_t		 i;
+
+	if (p->profile == PROFILE_STUDENT || p->profile == PROFILE_GUEST)
+		for (i = 0; i < p->ncls; i++)
+			if (cl == NULL || p->cls[i]->rank < cl->rank)
+				cl = p->cls[i];
+	return cl;
+}
+
 /* The key of a person, computed at the first request. */
 static const struct pkey *
 key_of(struct ctx *c, struct dir_person *p)
 {
 	struct pkey	*k;
-	uint32_t	 i, r;
 
 	if ((k = (struct pkey *)pm_get(&c->keyof, p)) != NULL)
 		return k;
@@ -216,16 +238,8 @@ key_of(struct ctx *c, struct dir_person *p)
 	k->p = p;
 	k->last = collate_key_arena(&c->a, nz(p->last_name));
 	k->first = collate_key_arena(&c->a, nz(p->first_name));
-	k->crank = NORANK;
-	/* Students and guests: the first of their classes, natural order. */
-	if (p->profile == PROFILE_STUDENT || p->profile == PROFILE_GUEST)
-		for (i = 0; i < p->ncls; i++) {
-			r = class_rank(c, p->cls[i]);
-			if (k->cls == NULL || r < k->crank) {
-				k->cls = p->cls[i];
-				k->crank = r;
-			}
-		}
+	k->cls = first_class(p);
+	k->crank = class_rank(k->cls);
 	pm_put(&c->keyof, p, (uintptr_t)k);
 	return k;
 }
@@ -480,8 +494,12 @@ line_build(struct buf *b, const struct pkey *const *g, size_t n, int level)
 			x = g[1]->p;
 			y = g[0]->p;
 		}
-		if (level < 2)
-			buf_printf(b, "%s et %s ", x->title, y->title);
+		if (level < 2) {
+			buf_adds(b, x->title);
+			buf_adds(b, " et ");
+			buf_adds(b, y->title);
+			buf_addc(b, ' ');
+		}
 		buf_adds(b, nz(g[0]->p->last_name));
 		return;
 	}
@@ -827,7 +845,7 @@ households(struct ctx *c, const struct selection *sel)
 		return;
 	}
 
-	memset(&idx, 0, sizeof(idx));
+	pm_reserve(&idx, np);
 	akey = xcalloc(np, sizeof(*akey));
 	up = xcalloc(np, sizeof(*up));
 	buf_init(&b);
@@ -1155,10 +1173,9 @@ batch_build(const struct directory *d, const struct selection *sel,
 	arena_init(&c.a);
 	buf_init(&c.tmp);
 	buf_init(&c.tmp2);
-	for (i = 0; i < d->nschools; i++)
-		pm_put(&c.rank, d->schools[i], (uintptr_t)i + 1);
-	for (i = 0; i < d->nclasses; i++)
-		pm_put(&c.rank, d->classes[i], (uintptr_t)i + 1);
+	/* A class or mail run keys nearly everyone it selected. */
+	if ((c.sections & (BATCH_CLASS | BATCH_MAIL)) != 0)
+		pm_reserve(&c.keyof, sel->n);
 
 	for (i = 0; i < sel->n; i++) {
 		p = sel->v[i];
@@ -1198,7 +1215,6 @@ batch_build(const struct directory *d, const struct selection *sel,
 
 	free(c.items);
 	free(c.pool);
-	pm_free(&c.rank);
 	pm_free(&c.keyof);
 	buf_free(&c.tmp);
 	buf_free(&c.tmp2);
