@@ -630,17 +630,22 @@ printed(const struct ctx *c, enum batch_section s)
 	return (c->sections & (1u << s)) != 0;
 }
 
-/* A letter for one account in a class group (students, guests). */
+/*
+ * A letter for one account in a class group (students, guests).  The
+ * key is only made for a letter: a run of another section leaves most
+ * of the academy out, and a key costs a fold of two names.
+ */
 static void
-route_class(struct ctx *c, struct dir_person *p, const struct pkey *k,
-    uint32_t sub)
+route_class(struct ctx *c, struct dir_person *p, uint32_t sub)
 {
-	struct item	*it;
+	const struct pkey	*k;
+	struct item		*it;
 
 	if (!printed(c, SECTION_CLASS)) {
 		c->run->nleft_out++;
 		return;
 	}
+	k = key_of(c, p);
 	it = item_new(c, SECTION_CLASS);
 	it->l.cls = k->cls;
 	it->l.school = k->cls != NULL ? k->cls->school : p->school;
@@ -656,15 +661,16 @@ route_class(struct ctx *c, struct dir_person *p, const struct pkey *k,
 
 /* A letter for one account in its school's staff group. */
 static void
-route_staff(struct ctx *c, struct dir_person *p, const struct pkey *k,
-    uint32_t sub)
+route_staff(struct ctx *c, struct dir_person *p, uint32_t sub)
 {
-	struct item	*it;
+	const struct pkey	*k;
+	struct item		*it;
 
 	if (!printed(c, SECTION_STAFF)) {
 		c->run->nleft_out++;
 		return;
 	}
+	k = key_of(c, p);
 	it = item_new(c, SECTION_STAFF);
 	/* Staff attached only by their functions (empty StructRattach). */
 	it->l.school = p->school != NULL ? p->school :
@@ -817,6 +823,41 @@ route_household(struct ctx *c, const struct pkey *const *g, size_t ng,
 }
 
 /*
+ * Join the guardians student st links as parents whose address keys are
+ * equal and not empty.  st is reached through each selected guardian it
+ * links (via, an index into par): it is taken from the first of them in
+ * its link order only, so that its pairs are compared once.  A student
+ * links a handful of relatives, so the pairs are compared directly;
+ * past 16 parents (never seen) the others would get letters of their
+ * own.
+ */
+static void
+join_by_student(const struct ctx *c, const struct pmap *idx,
+    char *const *akey, uint32_t *up, const struct dir_person *st,
+    uint32_t via)
+{
+	uint32_t	 l, m, h, seen[16], ns;
+	int		 first = 1;
+
+	for (ns = 0, l = 0; l < st->nlinks && ns < 16; l++) {
+		if (!dir_link_is_parent(&st->links[l], c->o->relatives))
+			continue;
+		if ((h = (uint32_t)pm_get(idx, st->links[l].rel)) == 0)
+			continue;
+		h--;
+		if (first && h != via)
+			return;
+		first = 0;
+		if (akey[h][0] == '\0')
+			continue;
+		for (m = 0; m < ns; m++)
+			if (strcmp(akey[seen[m]], akey[h]) == 0)
+				uf_union(up, seen[m], h);
+		seen[ns++] = h;
+	}
+}
+
+/*
  * Households of the selected guardians.  Two of them are one household
  * when a student links both as parents and their address keys are equal
  * and not empty; the union-find joins such pairs transitively (a
@@ -832,10 +873,20 @@ households(struct ctx *c, const struct selection *sel)
 	struct gord		*go;
 	char			**akey;
 	uint32_t		*up, *hh, *cnt, *start, *memb;
-	uint32_t		 np = 0, nh = 0, j, l, m, h, seen[16], ns;
+	uint32_t		 np = 0, nh = 0, j, l, m, h;
 	size_t			 i, nch, capch = 0, ng;
 	struct buf		 b;
 
+	/*
+	 * No section that prints parents' letters: no household to find,
+	 * every guardian is left out.
+	 */
+	if (!printed(c, SECTION_CLASS) && !printed(c, SECTION_MAIL)) {
+		for (i = 0; i < sel->n; i++)
+			if (sel->v[i]->profile == PROFILE_PARENT)
+				c->run->nleft_out++;
+		return;
+	}
 	par = xcalloc(sel->n + 1, sizeof(*par));
 	for (i = 0; i < sel->n; i++)
 		if (sel->v[i]->profile == PROFILE_PARENT)
@@ -858,29 +909,21 @@ households(struct ctx *c, const struct selection *sel)
 	buf_free(&b);
 
 	/*
-	 * Every student, selected or not: a household is about who lives
-	 * together, not about who is printed.  A student links a handful
-	 * of relatives, so the pairs are compared directly; past 16 parents
-	 * (never seen) the others would get letters of their own.
+	 * Every student of a selected guardian, selected or not: a
+	 * household is about who lives together, not about who is
+	 * printed.  Only those can join two selected guardians, and they
+	 * are found through the guardians' children: a run of a few
+	 * letters (reissue, one class) does not walk the whole academy.
+	 * The partition does not depend on the order of the joins.
 	 */
-	for (i = 0; i < c->d->npersons; i++) {
-		st = c->d->persons[i];
-		if (st->deleted || st->profile != PROFILE_STUDENT ||
-		    st->nlinks < 2)
-			continue;
-		for (ns = 0, l = 0; l < st->nlinks && ns < 16; l++) {
-			if (!dir_link_is_parent(&st->links[l],
-			    c->o->relatives))
+	for (j = 0; j < np; j++) {
+		p = par[j]->p;
+		for (l = 0; l < p->nchildren; l++) {
+			st = p->children[l].student;
+			if (st->deleted || st->profile != PROFILE_STUDENT ||
+			    st->nlinks < 2)
 				continue;
-			if ((h = (uint32_t)pm_get(&idx, st->links[l].rel)) == 0)
-				continue;
-			h--;
-			if (akey[h][0] == '\0')
-				continue;
-			for (m = 0; m < ns; m++)
-				if (strcmp(akey[seen[m]], akey[h]) == 0)
-					uf_union(up, seen[m], h);
-			seen[ns++] = h;
+			join_by_student(c, &idx, akey, up, st, j);
 		}
 	}
 
@@ -1161,7 +1204,6 @@ batch_build(const struct directory *d, const struct selection *sel,
 {
 	struct ctx		 c;
 	struct dir_person	*p;
-	const struct pkey	*k;
 	size_t			 i;
 
 	memset(run, 0, sizeof(*run));
@@ -1183,20 +1225,19 @@ batch_build(const struct directory *d, const struct selection *sel,
 			continue;
 		switch (p->profile) {
 		case PROFILE_STUDENT:
-			route_class(&c, p, key_of(&c, p), SUB_STUDENT);
+			route_class(&c, p, SUB_STUDENT);
 			break;
 		case PROFILE_TEACHER:
-			route_staff(&c, p, key_of(&c, p), SUB_TEACHER);
+			route_staff(&c, p, SUB_TEACHER);
 			break;
 		case PROFILE_STAFF:
-			route_staff(&c, p, key_of(&c, p), SUB_STAFF);
+			route_staff(&c, p, SUB_STAFF);
 			break;
 		case PROFILE_GUEST:
-			k = key_of(&c, p);
-			if (k->cls != NULL)
-				route_class(&c, p, k, SUB_GUEST_CLASS);
+			if (first_class(p) != NULL)
+				route_class(&c, p, SUB_GUEST_CLASS);
 			else
-				route_staff(&c, p, k, SUB_GUEST_STAFF);
+				route_staff(&c, p, SUB_GUEST_STAFF);
 			break;
 		default:
 			/* Parents: by household, below. */
