@@ -153,27 +153,20 @@ utf8_fold_char(uint32_t cp)
 }
 
 /*
- * One character of a key: letters in the mode's case and digits kept,
- * anything else a separator.  Writes at *o, which has room.
+ * One character of a key: letters in the case flip gives (0 lower,
+ * 0x20 upper) and digits kept, anything else a separator.  Returns the
+ * character, or 0 for a separator.
  */
-static inline void
-key_put(char **o, const char *base, char c, enum fold_mode mode, int spaces,
-    int *sep)
+static inline char
+key_char(unsigned char c, unsigned char flip)
 {
-	if (c >= 'A' && c <= 'Z') {
-		if (mode == FOLD_LOWER)
-			c = (char)(c - 'A' + 'a');
-	} else if (c >= 'a' && c <= 'z') {
-		if (mode == FOLD_UPPER)
-			c = (char)(c - 'a' + 'A');
-	} else if (c < '0' || c > '9') {
-		*sep = 1;
-		return;
-	}
-	if (*sep && spaces && *o > base)
-		*(*o)++ = ' ';
-	*sep = 0;
-	*(*o)++ = c;
+	unsigned char	 l = c | 0x20;
+
+	if ((unsigned char)(l - 'a') < 26)
+		return (char)(l ^ flip);
+	if ((unsigned char)(c - '0') < 10)
+		return (char)c;
+	return 0;
 }
 
 /*
@@ -189,25 +182,42 @@ utf8_fold_key(struct buf *out, const char *s, size_t len,
     enum fold_mode mode, int spaces)
 {
 	const unsigned char	*u = (const unsigned char *)s;
+	const unsigned char	 flip = mode == FOLD_UPPER ? 0x20 : 0;
 	const char		*f;
-	char			*o, *base;
-	size_t			 i, adv;
+	char			*o, *base, k;
+	size_t			 i = 0, adv;
 	uint32_t		 cp;
-	int			 sep = 0;
+	int			 pend = 0;	/* a space before the next */
 
 	buf_grow(out, len);
 	base = o = out->p + out->len;
-	for (i = 0; i < len; i += adv) {
+	while (i < len) {
 		if (u[i] < 0x80) {
-			adv = 1;
-			key_put(&o, base, (char)u[i], mode, spaces, &sep);
+			if ((k = key_char(u[i++], flip)) == 0) {
+				pend = spaces && o > base;
+				continue;
+			}
+			/* The space is written always, and kept if due. */
+			*o = ' ';
+			o += pend;
+			pend = 0;
+			*o++ = k;
 			continue;
 		}
 		cp = utf8_decode(s + i, len - i, &adv);
+		i += adv;
 		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
 			continue;
-		for (; *f != '\0'; f++)
-			key_put(&o, base, *f, mode, spaces, &sep);
+		for (; *f != '\0'; f++) {
+			if ((k = key_char((unsigned char)*f, flip)) == 0) {
+				pend = spaces && o > base;
+				continue;
+			}
+			*o = ' ';
+			o += pend;
+			pend = 0;
+			*o++ = k;
+		}
 	}
 	*o = '\0';
 	out->len = (size_t)(o - out->p);
