@@ -655,12 +655,13 @@ static void
 addr_squeeze(struct buf *out, const char *s, size_t len, int punct)
 {
 	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i, adv;
+	size_t			 i, k, adv;
 	uint32_t		 cp;
 	char			*o;
 	int			 sep = 0, drop;
 
-	buf_grow(out, len);
+	if (out->cap - out->len <= len)
+		buf_grow(out, len);
 	o = out->p + out->len;
 	for (i = 0; i < len; i += adv) {
 		if (u[i] < 0x80) {
@@ -679,8 +680,9 @@ addr_squeeze(struct buf *out, const char *s, size_t len, int punct)
 		if (sep && o > out->p)
 			*o++ = ' ';
 		sep = 0;
-		memcpy(o, s + i, adv);
-		o += adv;
+		/* One to four bytes: a call to memcpy would cost more. */
+		for (k = 0; k < adv; k++)
+			*o++ = s[i + k];
 	}
 	*o = '\0';
 	out->len = (size_t)(o - out->p);

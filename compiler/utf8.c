@@ -189,7 +189,8 @@ utf8_fold_key(struct buf *out, const char *s, size_t len,
 	uint32_t		 cp;
 	int			 pend = 0;	/* a space before the next */
 
-	buf_grow(out, len);
+	if (out->cap - out->len <= len)
+		buf_grow(out, len);
 	base = o = out->p + out->len;
 	while (i < len) {
 		if (u[i] < 0x80) {
