@@ -121,6 +121,20 @@ pm_put(struct pmap *m, const void *p, uintptr_t v)
 	m->v[i] = v;
 }
 
+/* Room for n entries without growing: the sizes are known up front. */
+static void
+pm_reserve(struct pmap *m, size_t n)
+{
+	size_t	 cap = 64;
+
+	while (cap < n * 2 + 2)
+		cap *= 2;
+	m->cap = cap;
+	m->len = 0;
+	m->k = xcalloc(cap, sizeof(*m->k));
+	m->v = xcalloc(cap, sizeof(*m->v));
+}
+
 static void
 pm_free(struct pmap *m)
 {
@@ -161,8 +175,6 @@ struct ctx {
 	struct arena		 a;		/* keys and names */
 	struct buf		 tmp;		/* recipient lines */
 	struct buf		 tmp2;		/* messages */
-	struct buf		 ftmp[2];	/* fold_part scratch */
-	struct pmap		 rank;		/* school, class -> rank + 1 */
 	struct pmap		 keyof;		/* person -> struct pkey * */
 	struct item		*items;
 	size_t			 nitems, capitems;
@@ -172,24 +184,20 @@ struct ctx {
 						   of a window and a class */
 };
 
+/*
+ * directory_resolve() numbered the schools and the classes in their
+ * sorted order (manual accounts only join those): the rank is there.
+ */
 static uint32_t
 school_rank(const struct ctx *c, const struct dir_school *s)
 {
-	uintptr_t	 r;
-
-	if (s == NULL || (r = pm_get(&c->rank, s)) == 0)
-		return (uint32_t)c->d->nschools;
-	return (uint32_t)(r - 1);
+	return s == NULL ? (uint32_t)c->d->nschools : s->rank;
 }
 
 static uint32_t
-class_rank(const struct ctx *c, const struct dir_class *cl)
+class_rank(const struct dir_class *cl)
 {
-	uintptr_t	 r;
-
-	if (cl == NULL || (r = pm_get(&c->rank, cl)) == 0)
-		return NORANK;
-	return (uint32_t)(r - 1);
+	return cl == NULL ? NORANK : cl->rank;
 }
 
 static const char *
@@ -204,12 +212,25 @@ empty(const char *s)
 	return s == NULL || *s == '\0';
 }
 
+/* Students and guests: the first of their classes, natural order. */
+static struct dir_class *
+first_class(const struct dir_person *p)
+{
+	struct dir_class	*cl = NULL;
+	uint32_t		 i;
+
+	if (p->profile == PROFILE_STUDENT || p->profile == PROFILE_GUEST)
+		for (i = 0; i < p->ncls; i++)
+			if (cl == NULL || p->cls[i]->rank < cl->rank)
+				cl = p->cls[i];
+	return cl;
+}
+
 /* The key of a person, computed at the first request. */
 static const struct pkey *
 key_of(struct ctx *c, struct dir_person *p)
 {
 	struct pkey	*k;
-	uint32_t	 i, r;
 
 	if ((k = (struct pkey *)pm_get(&c->keyof, p)) != NULL)
 		return k;
@@ -217,16 +238,8 @@ key_of(struct ctx *c, struct dir_person *p)
 	k->p = p;
 	k->last = collate_key_arena(&c->a, nz(p->last_name));
 	k->first = collate_key_arena(&c->a, nz(p->first_name));
-	k->crank = NORANK;
-	/* Students and guests: the first of their classes, natural order. */
-	if (p->profile == PROFILE_STUDENT || p->profile == PROFILE_GUEST)
-		for (i = 0; i < p->ncls; i++) {
-			r = class_rank(c, p->cls[i]);
-			if (k->cls == NULL || r < k->crank) {
-				k->cls = p->cls[i];
-				k->crank = r;
-			}
-		}
+	k->cls = first_class(p);
+	k->crank = class_rank(k->cls);
 	pm_put(&c->keyof, p, (uintptr_t)k);
 	return k;
 }
@@ -266,70 +279,17 @@ item_new(struct ctx *c, enum batch_section s)
 /*
  * Append the folded form of s[0..len): upper-case ASCII letters and
  * digits, any run of anything else one space (or nothing when !spaces),
- * no space at either end.  This is utf8_fold(FOLD_UPPER) and the
- * squeeze in one pass (the fold stops at a NUL, and what it drops
- * separates nothing).  Returns whether anything was appended.
+ * no space at either end.  Returns whether anything was appended.
  */
-static void
-fold_char(struct buf *out, size_t start, char ch, int spaces, int *sep)
-{
-	if (ch >= 'a' && ch <= 'z')
-		ch = (char)(ch - 'a' + 'A');
-	if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')) {
-		if (*sep && spaces && out->len > start)
-			buf_addc(out, ' ');
-		*sep = 0;
-		buf_addc(out, ch);
-	} else
-		*sep = 1;
-}
-
 static int
-fold_part(struct buf *out, struct buf tmp[2], const char *s, size_t len,
-    int spaces)
+fold_part(struct buf *out, const char *s, size_t len, int spaces)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	const char		*f;
-	size_t			 i, start = out->len, adv;
-	uint32_t		 cp;
-	int			 sep = 0;
-
-	(void)tmp;
-	len = strnlen(s, len);
-	for (i = 0; i < len; i += adv) {
-		if (u[i] < 0x80) {
-			adv = 1;
-			fold_char(out, start, (char)u[i], spaces, &sep);
-			continue;
-		}
-		cp = utf8_decode(s + i, len - i, &adv);
-		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
-			continue;
-		for (; *f != '\0'; f++)
-			fold_char(out, start, *f, spaces, &sep);
-	}
-	return out->len > start;
-}
-
-/* Is this country France (or unsaid)? */
-static int
-is_domestic(struct buf tmp[2], const char *country)
-{
-	struct buf	 k;
-	int		 r;
-
-	if (empty(country))
-		return 1;
-	buf_init(&k);
-	fold_part(&k, tmp, country, strlen(country), 1);
-	r = k.len == 0 || strcmp(k.p, "FRANCE") == 0;
-	buf_free(&k);
-	return r;
+	return utf8_fold_key(out, s, strnlen(s, len), FOLD_UPPER, spaces) > 0;
 }
 
 /* The address lines of the key, $-joined; used for sorting too. */
 static void
-street_key(struct buf *out, struct buf tmp[2], const char *addr)
+street_key(struct buf *out, const char *addr)
 {
 	const char	*p, *e;
 	size_t		 mark;
@@ -342,7 +302,7 @@ street_key(struct buf *out, struct buf tmp[2], const char *addr)
 		mark = out->len;
 		if (mark > 0)
 			buf_addc(out, '$');
-		if (!fold_part(out, tmp, p, (size_t)(e - p), 1)) {
+		if (!fold_part(out, p, (size_t)(e - p), 1)) {
 			/* An empty line: drop it and its separator. */
 			out->len = mark;
 			out->p[mark] = '\0';
@@ -353,40 +313,43 @@ street_key(struct buf *out, struct buf tmp[2], const char *addr)
 }
 
 static void
-address_key(struct buf *out, struct buf tmp[2], const struct dir_person *p)
+address_key(struct buf *out, const struct dir_person *p)
 {
+	size_t	 mark;
 	int	 any;
 
 	buf_reset(out);
-	buf_adds(out, "");
-	street_key(out, tmp, p->address);
+	street_key(out, p->address);
 	any = out->len > 0;
 	buf_addc(out, '|');
 	if (!empty(p->postcode))
-		any |= fold_part(out, tmp, p->postcode,
-		    strlen(p->postcode), 0);
+		any |= fold_part(out, p->postcode, strlen(p->postcode), 0);
 	buf_addc(out, '|');
 	if (!empty(p->city))
-		any |= fold_part(out, tmp, p->city, strlen(p->city), 1);
-	/* A country alone is no address. */
-	if (any && !is_domestic(tmp, p->country)) {
-		buf_addc(out, '|');
-		fold_part(out, tmp, p->country, strlen(p->country), 1);
-	}
-	if (!any)
+		any |= fold_part(out, p->city, strlen(p->city), 1);
+	if (!any) {
 		buf_reset(out);
+		return;
+	}
+	/*
+	 * A country alone is no address; France, said or not, is no
+	 * country in the key: it is folded in place and taken back.
+	 */
+	if (!empty(p->country)) {
+		mark = out->len;
+		buf_addc(out, '|');
+		if (!fold_part(out, p->country, strlen(p->country), 1) ||
+		    strcmp(out->p + mark + 1, "FRANCE") == 0) {
+			out->len = mark;
+			out->p[mark] = '\0';
+		}
+	}
 }
 
 void
 batch_address_key(struct buf *out, const struct dir_person *p)
 {
-	struct buf	 tmp[2];
-
-	buf_init(&tmp[0]);
-	buf_init(&tmp[1]);
-	address_key(out, tmp, p);
-	buf_free(&tmp[0]);
-	buf_free(&tmp[1]);
+	address_key(out, p);
 }
 
 /* --- households ----------------------------------------------------- */
@@ -531,8 +494,12 @@ line_build(struct buf *b, const struct pkey *const *g, size_t n, int level)
 			x = g[1]->p;
 			y = g[0]->p;
 		}
-		if (level < 2)
-			buf_printf(b, "%s et %s ", x->title, y->title);
+		if (level < 2) {
+			buf_adds(b, x->title);
+			buf_adds(b, " et ");
+			buf_adds(b, y->title);
+			buf_addc(b, ' ');
+		}
 		buf_adds(b, nz(g[0]->p->last_name));
 		return;
 	}
@@ -663,17 +630,22 @@ printed(const struct ctx *c, enum batch_section s)
 	return (c->sections & (1u << s)) != 0;
 }
 
-/* A letter for one account in a class group (students, guests). */
+/*
+ * A letter for one account in a class group (students, guests).  The
+ * key is only made for a letter: a run of another section leaves most
+ * of the academy out, and a key costs a fold of two names.
+ */
 static void
-route_class(struct ctx *c, struct dir_person *p, const struct pkey *k,
-    uint32_t sub)
+route_class(struct ctx *c, struct dir_person *p, uint32_t sub)
 {
-	struct item	*it;
+	const struct pkey	*k;
+	struct item		*it;
 
 	if (!printed(c, SECTION_CLASS)) {
 		c->run->nleft_out++;
 		return;
 	}
+	k = key_of(c, p);
 	it = item_new(c, SECTION_CLASS);
 	it->l.cls = k->cls;
 	it->l.school = k->cls != NULL ? k->cls->school : p->school;
@@ -689,15 +661,16 @@ route_class(struct ctx *c, struct dir_person *p, const struct pkey *k,
 
 /* A letter for one account in its school's staff group. */
 static void
-route_staff(struct ctx *c, struct dir_person *p, const struct pkey *k,
-    uint32_t sub)
+route_staff(struct ctx *c, struct dir_person *p, uint32_t sub)
 {
-	struct item	*it;
+	const struct pkey	*k;
+	struct item		*it;
 
 	if (!printed(c, SECTION_STAFF)) {
 		c->run->nleft_out++;
 		return;
 	}
+	k = key_of(c, p);
 	it = item_new(c, SECTION_STAFF);
 	/* Staff attached only by their functions (empty StructRattach). */
 	it->l.school = p->school != NULL ? p->school :
@@ -850,6 +823,41 @@ route_household(struct ctx *c, const struct pkey *const *g, size_t ng,
 }
 
 /*
+ * Join the guardians student st links as parents whose address keys are
+ * equal and not empty.  st is reached through each selected guardian it
+ * links (via, an index into par): it is taken from the first of them in
+ * its link order only, so that its pairs are compared once.  A student
+ * links a handful of relatives, so the pairs are compared directly;
+ * past 16 parents (never seen) the others would get letters of their
+ * own.
+ */
+static void
+join_by_student(const struct ctx *c, const struct pmap *idx,
+    char *const *akey, uint32_t *up, const struct dir_person *st,
+    uint32_t via)
+{
+	uint32_t	 l, m, h, seen[16], ns;
+	int		 first = 1;
+
+	for (ns = 0, l = 0; l < st->nlinks && ns < 16; l++) {
+		if (!dir_link_is_parent(&st->links[l], c->o->relatives))
+			continue;
+		if ((h = (uint32_t)pm_get(idx, st->links[l].rel)) == 0)
+			continue;
+		h--;
+		if (first && h != via)
+			return;
+		first = 0;
+		if (akey[h][0] == '\0')
+			continue;
+		for (m = 0; m < ns; m++)
+			if (strcmp(akey[seen[m]], akey[h]) == 0)
+				uf_union(up, seen[m], h);
+		seen[ns++] = h;
+	}
+}
+
+/*
  * Households of the selected guardians.  Two of them are one household
  * when a student links both as parents and their address keys are equal
  * and not empty; the union-find joins such pairs transitively (a
@@ -865,10 +873,20 @@ households(struct ctx *c, const struct selection *sel)
 	struct gord		*go;
 	char			**akey;
 	uint32_t		*up, *hh, *cnt, *start, *memb;
-	uint32_t		 np = 0, nh = 0, j, l, m, h, seen[16], ns;
+	uint32_t		 np = 0, nh = 0, j, l, m, h;
 	size_t			 i, nch, capch = 0, ng;
 	struct buf		 b;
 
+	/*
+	 * No section that prints parents' letters: no household to find,
+	 * every guardian is left out.
+	 */
+	if (!printed(c, SECTION_CLASS) && !printed(c, SECTION_MAIL)) {
+		for (i = 0; i < sel->n; i++)
+			if (sel->v[i]->profile == PROFILE_PARENT)
+				c->run->nleft_out++;
+		return;
+	}
 	par = xcalloc(sel->n + 1, sizeof(*par));
 	for (i = 0; i < sel->n; i++)
 		if (sel->v[i]->profile == PROFILE_PARENT)
@@ -878,42 +896,34 @@ households(struct ctx *c, const struct selection *sel)
 		return;
 	}
 
-	memset(&idx, 0, sizeof(idx));
+	pm_reserve(&idx, np);
 	akey = xcalloc(np, sizeof(*akey));
 	up = xcalloc(np, sizeof(*up));
 	buf_init(&b);
 	for (j = 0; j < np; j++) {
 		pm_put(&idx, par[j]->p, (uintptr_t)j + 1);
-		address_key(&b, c->ftmp, par[j]->p);
+		address_key(&b, par[j]->p);
 		akey[j] = arena_strdup(&c->a, b.len > 0 ? b.p : "");
 		up[j] = j;
 	}
 	buf_free(&b);
 
 	/*
-	 * Every student, selected or not: a household is about who lives
-	 * together, not about who is printed.  A student links a handful
-	 * of relatives, so the pairs are compared directly; past 16 parents
-	 * (never seen) the others would get letters of their own.
+	 * Every student of a selected guardian, selected or not: a
+	 * household is about who lives together, not about who is
+	 * printed.  Only those can join two selected guardians, and they
+	 * are found through the guardians' children: a run of a few
+	 * letters (reissue, one class) does not walk the whole academy.
+	 * The partition does not depend on the order of the joins.
 	 */
-	for (i = 0; i < c->d->npersons; i++) {
-		st = c->d->persons[i];
-		if (st->deleted || st->profile != PROFILE_STUDENT ||
-		    st->nlinks < 2)
-			continue;
-		for (ns = 0, l = 0; l < st->nlinks && ns < 16; l++) {
-			if (!dir_link_is_parent(&st->links[l],
-			    c->o->relatives))
+	for (j = 0; j < np; j++) {
+		p = par[j]->p;
+		for (l = 0; l < p->nchildren; l++) {
+			st = p->children[l].student;
+			if (st->deleted || st->profile != PROFILE_STUDENT ||
+			    st->nlinks < 2)
 				continue;
-			if ((h = (uint32_t)pm_get(&idx, st->links[l].rel)) == 0)
-				continue;
-			h--;
-			if (akey[h][0] == '\0')
-				continue;
-			for (m = 0; m < ns; m++)
-				if (strcmp(akey[seen[m]], akey[h]) == 0)
-					uf_union(up, seen[m], h);
-			seen[ns++] = h;
+			join_by_student(c, &idx, akey, up, st, j);
 		}
 	}
 
@@ -1194,7 +1204,6 @@ batch_build(const struct directory *d, const struct selection *sel,
 {
 	struct ctx		 c;
 	struct dir_person	*p;
-	const struct pkey	*k;
 	size_t			 i;
 
 	memset(run, 0, sizeof(*run));
@@ -1206,12 +1215,9 @@ batch_build(const struct directory *d, const struct selection *sel,
 	arena_init(&c.a);
 	buf_init(&c.tmp);
 	buf_init(&c.tmp2);
-	buf_init(&c.ftmp[0]);
-	buf_init(&c.ftmp[1]);
-	for (i = 0; i < d->nschools; i++)
-		pm_put(&c.rank, d->schools[i], (uintptr_t)i + 1);
-	for (i = 0; i < d->nclasses; i++)
-		pm_put(&c.rank, d->classes[i], (uintptr_t)i + 1);
+	/* A class or mail run keys nearly everyone it selected. */
+	if ((c.sections & (BATCH_CLASS | BATCH_MAIL)) != 0)
+		pm_reserve(&c.keyof, sel->n);
 
 	for (i = 0; i < sel->n; i++) {
 		p = sel->v[i];
@@ -1219,20 +1225,19 @@ batch_build(const struct directory *d, const struct selection *sel,
 			continue;
 		switch (p->profile) {
 		case PROFILE_STUDENT:
-			route_class(&c, p, key_of(&c, p), SUB_STUDENT);
+			route_class(&c, p, SUB_STUDENT);
 			break;
 		case PROFILE_TEACHER:
-			route_staff(&c, p, key_of(&c, p), SUB_TEACHER);
+			route_staff(&c, p, SUB_TEACHER);
 			break;
 		case PROFILE_STAFF:
-			route_staff(&c, p, key_of(&c, p), SUB_STAFF);
+			route_staff(&c, p, SUB_STAFF);
 			break;
 		case PROFILE_GUEST:
-			k = key_of(&c, p);
-			if (k->cls != NULL)
-				route_class(&c, p, k, SUB_GUEST_CLASS);
+			if (first_class(p) != NULL)
+				route_class(&c, p, SUB_GUEST_CLASS);
 			else
-				route_staff(&c, p, k, SUB_GUEST_STAFF);
+				route_staff(&c, p, SUB_GUEST_STAFF);
 			break;
 		default:
 			/* Parents: by household, below. */
@@ -1251,12 +1256,9 @@ batch_build(const struct directory *d, const struct selection *sel,
 
 	free(c.items);
 	free(c.pool);
-	pm_free(&c.rank);
 	pm_free(&c.keyof);
 	buf_free(&c.tmp);
 	buf_free(&c.tmp2);
-	buf_free(&c.ftmp[0]);
-	buf_free(&c.ftmp[1]);
 	arena_free(&c.a);
 	return 0;
 }

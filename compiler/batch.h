@@ -94,7 +94,9 @@ struct batch_run {
 	uint32_t		 nletters[SECTION__MAX];
 	uint32_t		 naccounts;	/* accounts on letters */
 	uint32_t		 nleft_out;	/* selected, section not printed */
-	uint32_t		 nhouseholds;	/* found, printed or left out */
+	/* Households found, printed or left out; none are looked for in
+	   a run that prints neither the class nor the mail section. */
+	uint32_t		 nhouseholds;
 
 	/*
 	 * Storage owned by the run: the groups' letters are consecutive

@@ -10,59 +10,18 @@
 #include "mem.h"
 #include "utf8.h"
 
-static int
-is_alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
 /*
  * The sort key of s: lower-case ASCII letters and digits, every run of
  * anything else (space, hyphen, apostrophe, dropped scripts) one space,
  * no leading or trailing space.  "D'Almeida" and "d almeida" share a key.
- *
- * This is utf8_fold(FOLD_LOWER) and the squeeze in one pass, without a
- * scratch buffer: every select and batch computes a key per person.  A
- * character the fold drops (another script, a combining mark, invalid
- * bytes) leaves nothing, so it separates nothing either.
+ * utf8_fold_key() does it in one pass, without a scratch buffer: every
+ * select and batch computes a key per person.
  */
-static void
-key_char(struct buf *out, char c, int *sep)
-{
-	if (c >= 'A' && c <= 'Z')
-		c = (char)(c - 'A' + 'a');
-	if (is_alnum(c)) {
-		if (*sep && out->len > 0)
-			buf_addc(out, ' ');
-		*sep = 0;
-		buf_addc(out, c);
-	} else
-		*sep = 1;
-}
-
 void
 collate_key(struct buf *out, const char *s)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	const char		*f;
-	size_t			 i, len = strlen(s), adv;
-	uint32_t		 cp;
-	int			 sep = 0;
-
 	buf_reset(out);
-	buf_grow(out, len);
-	for (i = 0; i < len; i += adv) {
-		if (u[i] < 0x80) {
-			adv = 1;
-			key_char(out, (char)u[i], &sep);
-			continue;
-		}
-		cp = utf8_decode(s + i, len - i, &adv);
-		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
-			continue;
-		for (; *f != '\0'; f++)
-			key_char(out, *f, &sep);
-	}
+	utf8_fold_key(out, s, strlen(s), FOLD_LOWER, 1);
 }
 
 char *

@@ -6,6 +6,13 @@
  * outw_abort().  Reporting it there and then matters: the writer above
  * (an emitter, say) may see the error first and give up through
  * outw_abort() without a word.
+ *
+ * A print run writes tens of megabytes and ends with an fsync, which
+ * would then wait for all of them to reach the disk.  Where the system
+ * has sync_file_range(2), the writeback of every OUTW_WRITEBACK bytes is
+ * started as soon as they are written, without waiting for it: the
+ * final fsync is left with the last stretch and the metadata.  It is
+ * still that fsync that makes the file durable and reports any error.
  */
 #include "config.h"
 
@@ -24,6 +31,9 @@
 #include "diag.h"
 #include "mem.h"
 #include "outw.h"
+
+/* Bytes written before their writeback is started. */
+#define OUTW_WRITEBACK	(8u << 20)
 
 /*
  * Create the temporary file beside the final one: same file system, so
@@ -130,6 +140,27 @@ fail(struct outw *w, int err)
 	diag_sys(DIAG_SYS_WRITE, w->path, "%s", strerror(err));
 }
 
+/*
+ * Start the writeback of what was written since the last start, once
+ * there is enough of it.  Asynchronous: the pages are queued, not
+ * waited for.  A file that refuses (a pipe, a file system without it)
+ * is not asked again; an I/O error is the final fsync's to report.
+ */
+static void
+writeback(struct outw *w)
+{
+#ifdef HAVE_SYNC_FILE_RANGE
+	if (w->tmp == NULL || w->nowb || w->off - w->wb < OUTW_WRITEBACK)
+		return;
+	if (sync_file_range(w->fd, (off_t)w->wb, (off_t)(w->off - w->wb),
+	    SYNC_FILE_RANGE_WRITE) != 0)
+		w->nowb = 1;
+	w->wb = w->off;
+#else
+	(void)w;
+#endif
+}
+
 static void
 drain(struct outw *w)
 {
@@ -146,7 +177,10 @@ drain(struct outw *w)
 		}
 		off += (size_t)n;
 	}
+	w->off += off;
 	w->len = 0;
+	if (w->err == 0)
+		writeback(w);
 }
 
 void

@@ -34,6 +34,9 @@ struct outw {
 	unsigned char	*buf;
 	void		(*hook)(void *, const void *, size_t);
 	void		*hook_arg;	/* sees every byte (hashing) */
+	uint64_t	 off;		/* bytes handed to write(2) */
+	uint64_t	 wb;		/* of which writeback was started */
+	int		 nowb;		/* the file refused early writeback */
 };
 
 int	 outw_open(struct outw *, const char *);

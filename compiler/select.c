@@ -251,11 +251,57 @@ person_matches(const struct sel_opts *o, const struct dir_person *p)
 /* Sort key material, computed once per selected person. */
 struct sel_key {
 	struct dir_person	*p;
-	const char		*uai;
+	uint32_t		 school;	/* rank of its UAI, see below */
 	uint32_t		 cls;		/* class rank, 0 none */
 	char			*last;
 	char			*first;
 };
+
+/* The string a person's school sorts on: UAI, else jointure, else "". */
+static const char *
+school_key(const struct dir_school *s)
+{
+	if (s == NULL)
+		return "";
+	return s->uai != NULL ? s->uai : s->id;
+}
+
+static int
+school_key_cmp(const void *a, const void *b)
+{
+	return strcmp(school_key(*(const struct dir_school *const *)a),
+	    school_key(*(const struct dir_school *const *)b));
+}
+
+/*
+ * The order of school keys as numbers, indexed by the schools' rank in
+ * the directory, with the rank of "" (no school) at [nschools]: equal
+ * keys get equal numbers, so comparing the numbers is comparing the
+ * strings, which the sort would otherwise do for each of its n log n
+ * comparisons.
+ */
+static uint32_t *
+school_order(const struct directory *d)
+{
+	const struct dir_school	**v;
+	uint32_t		 *rk, r = 0;
+	size_t			  i, n = d->nschools;
+
+	v = xcalloc(n + 1, sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = d->schools[i];
+	v[n] = NULL;
+	qsort(v, n + 1, sizeof(*v), school_key_cmp);
+	rk = xcalloc(n + 1, sizeof(*rk));
+	for (i = 0; i <= n; i++) {
+		if (i > 0 &&
+		    strcmp(school_key(v[i - 1]), school_key(v[i])) != 0)
+			r++;
+		rk[v[i] != NULL ? v[i]->rank : n] = r;
+	}
+	free(v);
+	return rk;
+}
 
 static const struct dir_school *
 home_school(const struct dir_person *p)
@@ -269,16 +315,21 @@ home_school(const struct dir_person *p)
 	return NULL;
 }
 
+/*
+ * The sort moves pointers to the keys: qsort copies what it sorts, and
+ * a pointer moves cheaper than the key.
+ */
 static int
 key_cmp(const void *a, const void *b)
 {
-	const struct sel_key	*k = a, *l = b;
+	const struct sel_key	*k = *(const struct sel_key *const *)a;
+	const struct sel_key	*l = *(const struct sel_key *const *)b;
 	int			 c;
 
 	if (k->p->profile != l->p->profile)
 		return k->p->profile < l->p->profile ? -1 : 1;
-	if ((c = strcmp(k->uai, l->uai)) != 0)
-		return c;
+	if (k->school != l->school)
+		return k->school < l->school ? -1 : 1;
 	if (k->cls != l->cls)
 		return k->cls < l->cls ? -1 : 1;
 	if ((c = strcmp(k->last, l->last)) != 0)
@@ -292,13 +343,15 @@ int
 select_run(const struct directory *d, const struct sel_opts *o,
     struct selection *out)
 {
-	struct sel_key		*keys;
+	struct sel_key		*keys, **kv;
 	struct arena		 a;
 	const struct dir_school	*s;
+	uint32_t		*sorder;
 	size_t			 i, n = 0;
 	struct dir_person	*p;
 
 	arena_init(&a);
+	sorder = school_order(d);
 	keys = xcalloc(d->npersons == 0 ? 1 : d->npersons, sizeof(*keys));
 	for (i = 0; i < d->npersons; i++) {
 		p = d->persons[i];
@@ -306,8 +359,7 @@ select_run(const struct directory *d, const struct sel_opts *o,
 			continue;
 		keys[n].p = p;
 		s = home_school(p);
-		keys[n].uai = s != NULL && s->uai != NULL ? s->uai :
-		    (s != NULL ? s->id : "");
+		keys[n].school = sorder[s != NULL ? s->rank : d->nschools];
 		keys[n].cls = p->profile == PROFILE_STUDENT && p->ncls > 0 ?
 		    p->cls[0]->rank + 1 : 0;
 		keys[n].last = collate_key_arena(&a,
@@ -316,12 +368,17 @@ select_run(const struct directory *d, const struct sel_opts *o,
 		    p->first_name != NULL ? p->first_name : "");
 		n++;
 	}
-	qsort(keys, n, sizeof(*keys), key_cmp);
+	kv = xcalloc(n == 0 ? 1 : n, sizeof(*kv));
+	for (i = 0; i < n; i++)
+		kv[i] = &keys[i];
+	qsort(kv, n, sizeof(*kv), key_cmp);
 	out->v = xcalloc(n == 0 ? 1 : n, sizeof(*out->v));
 	out->n = n;
 	for (i = 0; i < n; i++)
-		out->v[i] = keys[i].p;
+		out->v[i] = kv[i]->p;
+	free(kv);
 	free(keys);
+	free(sorder);
 	arena_free(&a);
 	return 0;
 }

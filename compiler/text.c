@@ -671,28 +671,52 @@ is_punct(uint32_t cp)
 }
 
 /*
- * Append s to out with every run of blanks (and punctuation, if punct)
- * made one space, and no space at either end.
+ * Append s[0..len) to out with every run of blanks (and punctuation, if
+ * punct) made one space, and no space at either end.  An address block
+ * squeezes a dozen strings: ASCII is judged without decoding, and the
+ * room is made once (the result is never longer than s).
  */
 static void
-addr_squeeze(struct buf *out, const char *s, int punct)
+addr_squeeze(struct buf *out, const char *s, size_t len, int punct)
 {
-	size_t		 i, len = strlen(s), adv;
-	uint32_t	 cp;
-	int		 sep = 0;
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, k, adv;
+	uint32_t		 cp;
+	char			*o;
+	int			 sep = 0, drop;
 
+	if (out->cap - out->len <= len)
+		buf_grow(out, len);
+	o = out->p + out->len;
 	for (i = 0; i < len; i += adv) {
-		cp = utf8_decode(s + i, len - i, &adv);
-		if (cp != UTF8_INVALID &&
-		    (is_blank(cp) || (punct && is_punct(cp)))) {
+		if (u[i] < 0x80) {
+			adv = 1;
+			drop = u[i] <= 0x20 || u[i] == 0x7F ||
+			    (punct && is_punct(u[i]));
+		} else {
+			cp = utf8_decode(s + i, len - i, &adv);
+			drop = cp != UTF8_INVALID &&
+			    (is_blank(cp) || (punct && is_punct(cp)));
+		}
+		if (drop) {
 			sep = 1;
 			continue;
 		}
-		if (sep && out->len > 0)
-			buf_addc(out, ' ');
+		if (sep && o > out->p)
+			*o++ = ' ';
 		sep = 0;
-		buf_add(out, s + i, adv);
+		/* One to four bytes: a call to memcpy would cost more. */
+		for (k = 0; k < adv; k++)
+			*o++ = s[i + k];
 	}
+	*o = '\0';
+	out->len = (size_t)(o - out->p);
+}
+
+static void
+addr_squeezes(struct buf *out, const char *s, int punct)
+{
+	addr_squeeze(out, s, strlen(s), punct);
 }
 
 /*
@@ -763,17 +787,13 @@ addr_upper(struct buf *out, const char *s)
  * Capitals without accents and without punctuation, as La Poste's
  * routing names have them: "Saint-Étienne" is SAINT ETIENNE and
  * "L'Haÿ-les-Roses" L HAY LES ROSES (a space for the apostrophe, as in
- * the official postcode file).
+ * the official postcode file).  That is the upper-case folded key;
+ * every caller starts from an empty out.
  */
 static void
 addr_routing(struct buf *out, const char *s)
 {
-	struct buf	 tmp;
-
-	buf_init(&tmp);
-	utf8_fold(&tmp, s, FOLD_UPPER);
-	addr_squeeze(out, tmp.len > 0 ? tmp.p : "", 1);
-	buf_free(&tmp);
+	utf8_fold_key(out, s, strlen(s), FOLD_UPPER, 1);
 }
 
 /* The lines being built, more than a block holds until they are counted. */
@@ -829,7 +849,7 @@ text_address(const struct addr_in *in, struct addr_out *out)
 	 * name as given: a country in Cyrillic folds to nothing.
 	 */
 	if (in->country != NULL) {
-		addr_squeeze(&b, in->country, 0);
+		addr_squeezes(&b, in->country, 0);
 		if (b.len > 0) {
 			buf_reset(&b);
 			addr_routing(&b, in->country);
@@ -843,7 +863,7 @@ text_address(const struct addr_in *in, struct addr_out *out)
 	for (i = 0; i < 2; i++) {
 		if (in->recipient[i] == NULL)
 			continue;
-		addr_squeeze(&b, in->recipient[i], 0);
+		addr_squeezes(&b, in->recipient[i], 0);
 		lines_add(&l, &b, 1);
 		buf_reset(&b);
 	}
@@ -852,10 +872,8 @@ text_address(const struct addr_in *in, struct addr_out *out)
 	for (p = in->address; p != NULL; p = dollar != NULL ? dollar + 1 :
 	    NULL) {
 		dollar = strchr(p, '$');
-		buf_reset(&pc);
-		buf_add(&pc, p, dollar != NULL ? (size_t)(dollar - p) :
-		    strlen(p));
-		addr_squeeze(&b, pc.p, 0);
+		addr_squeeze(&b, p, dollar != NULL ? (size_t)(dollar - p) :
+		    strlen(p), 0);
 		if (b.len > 0)
 			nstreet++;
 		lines_add(&l, &b, 0);
@@ -875,7 +893,7 @@ text_address(const struct addr_in *in, struct addr_out *out)
 		if (l.recipient[i - 1])
 			break;
 		buf_reset(&b);
-		addr_squeeze(&b, l.s[i - 1], 1);
+		addr_squeezes(&b, l.s[i - 1], 1);
 		if (b.len == 0) {
 			lines_remove(&l, i - 1);
 			nstreet--;
@@ -890,7 +908,7 @@ text_address(const struct addr_in *in, struct addr_out *out)
 	/* The locality line. */
 	buf_reset(&pc);
 	if (in->postcode != NULL)
-		addr_squeeze(&pc, in->postcode, 0);
+		addr_squeezes(&pc, in->postcode, 0);
 	if (!out->abroad) {
 		/*
 		 * Five digits without a separator: "69 100" is 69100.
@@ -921,7 +939,7 @@ text_address(const struct addr_in *in, struct addr_out *out)
 		addr_upper(&b, pc.len > 0 ? pc.p : "");
 		buf_reset(&pc);
 		if (in->city != NULL)
-			addr_squeeze(&pc, in->city, 0);
+			addr_squeezes(&pc, in->city, 0);
 		if (pc.len == 0)
 			missing = 1;
 		if (b.len > 0 && pc.len > 0)
@@ -937,7 +955,7 @@ text_address(const struct addr_in *in, struct addr_out *out)
 		if (b.len == 0) {
 			/* No Latin letters: capitals of the name as given. */
 			buf_reset(&pc);
-			addr_squeeze(&pc, in->country, 1);
+			addr_squeezes(&pc, in->country, 1);
 			addr_upper(&b, pc.len > 0 ? pc.p : "");
 		}
 		lines_add(&l, &b, 0);

@@ -153,6 +153,79 @@ utf8_fold_char(uint32_t cp)
 }
 
 /*
+ * One character of a key: letters in the case flip gives (0 lower,
+ * 0x20 upper) and digits kept, anything else a separator.  Returns the
+ * character, or 0 for a separator.
+ */
+static inline char
+key_char(unsigned char c, unsigned char flip)
+{
+	unsigned char	 l = c | 0x20;
+
+	if ((unsigned char)(l - 'a') < 26)
+		return (char)(l ^ flip);
+	if ((unsigned char)(c - '0') < 10)
+		return (char)c;
+	return 0;
+}
+
+/*
+ * utf8_fold() and a squeeze in one pass, the form every key takes (sort
+ * keys, household addresses, La Poste routing words): see utf8.h.  The
+ * result is never longer than the input (a folded spelling is at most
+ * two letters for a character of two bytes or more, a space stands for
+ * at least one byte), so room is made once and the bytes are written
+ * without a test each: this runs for every name of an academy.
+ */
+size_t
+utf8_fold_key(struct buf *out, const char *s, size_t len,
+    enum fold_mode mode, int spaces)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	const unsigned char	 flip = mode == FOLD_UPPER ? 0x20 : 0;
+	const char		*f;
+	char			*o, *base, k;
+	size_t			 i = 0, adv;
+	uint32_t		 cp;
+	int			 pend = 0;	/* a space before the next */
+
+	if (out->cap - out->len <= len)
+		buf_grow(out, len);
+	base = o = out->p + out->len;
+	while (i < len) {
+		if (u[i] < 0x80) {
+			if ((k = key_char(u[i++], flip)) == 0) {
+				pend = spaces && o > base;
+				continue;
+			}
+			/* The space is written always, and kept if due. */
+			*o = ' ';
+			o += pend;
+			pend = 0;
+			*o++ = k;
+			continue;
+		}
+		cp = utf8_decode(s + i, len - i, &adv);
+		i += adv;
+		if (cp == UTF8_INVALID || (f = utf8_fold_char(cp)) == NULL)
+			continue;
+		for (; *f != '\0'; f++) {
+			if ((k = key_char((unsigned char)*f, flip)) == 0) {
+				pend = spaces && o > base;
+				continue;
+			}
+			*o = ' ';
+			o += pend;
+			pend = 0;
+			*o++ = k;
+		}
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->p);
+	return (size_t)(o - base);
+}
+
+/*
  * Append the accent-folded form of s to out: ASCII letters changed to
  * the mode's case, Latin letters with diacritics spelled in ASCII,
  * other ASCII kept, everything else dropped.  Returns FOLD_* flags saying

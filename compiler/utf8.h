@@ -34,4 +34,14 @@ enum fold_mode {
 
 int		 utf8_fold(struct buf *, const char *, enum fold_mode);
 
+/*
+ * The folded key of s[0..len), appended to out: letters in the mode's
+ * case and digits, every run of anything else (spaces, punctuation) one
+ * space, or nothing when !spaces, and no space at either end of what is
+ * appended.  A character utf8_fold() drops leaves nothing: it separates
+ * nothing either.  Returns the number of bytes appended.
+ */
+size_t		 utf8_fold_key(struct buf *, const char *, size_t,
+		    enum fold_mode, int);
+
 #endif /* ENTPRESS_UTF8_H */

@@ -51,6 +51,42 @@ START_TEST(test_fold)
 }
 END_TEST
 
+/* The key: fold, squeeze, the separators and what separates nothing. */
+START_TEST(test_fold_key)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	ck_assert_uint_eq(utf8_fold_key(&b, " D'Alméïda--Œil ",
+	    strlen(" D'Alméïda--Œil "), FOLD_LOWER, 1), 14);
+	ck_assert_str_eq(b.p, "d almeida oeil");
+	buf_reset(&b);
+	utf8_fold_key(&b, "Saint-Étienne", strlen("Saint-Étienne"),
+	    FOLD_UPPER, 1);
+	ck_assert_str_eq(b.p, "SAINT ETIENNE");
+	buf_reset(&b);
+	utf8_fold_key(&b, "69 100", 6, FOLD_UPPER, 0);
+	ck_assert_str_eq(b.p, "69100");
+	/* Appended: the space rule is about what this call added. */
+	buf_reset(&b);
+	buf_adds(&b, "X|");
+	ck_assert_uint_eq(utf8_fold_key(&b, " -a b", 5, FOLD_UPPER, 1), 3);
+	ck_assert_str_eq(b.p, "X|A B");
+	/* Other scripts, combining marks and invalid bytes leave nothing. */
+	buf_reset(&b);
+	utf8_fold_key(&b, "aДb e\xcc\x81\xff", 9, FOLD_LOWER, 1);
+	ck_assert_str_eq(b.p, "ab e");
+	/* The length is obeyed, and nothing at all is an empty key. */
+	buf_reset(&b);
+	ck_assert_uint_eq(utf8_fold_key(&b, "abc", 2, FOLD_LOWER, 1), 2);
+	ck_assert_str_eq(b.p, "ab");
+	buf_reset(&b);
+	ck_assert_uint_eq(utf8_fold_key(&b, "-- ", 3, FOLD_LOWER, 1), 0);
+	ck_assert_str_eq(b.p, "");
+	buf_free(&b);
+}
+END_TEST
+
 Suite *
 utf8_suite(void)
 {
@@ -59,6 +95,7 @@ utf8_suite(void)
 
 	tcase_add_test(tc, test_decode);
 	tcase_add_test(tc, test_fold);
+	tcase_add_test(tc, test_fold_key);
 	suite_add_tcase(s, tc);
 	return s;
 }
