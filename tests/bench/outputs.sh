@@ -36,10 +36,8 @@ run() {
 	(cd "$work/$name" && env -i PATH="$PATH" LC_ALL=C TZ=UTC \
 	    "$ENTPRESS" "$@" >stdout 2>stderr)
 	echo $? >"$work/$name/status"
-	# The temporary names carry the process id; the ledger its run time;
-	# the summary line of a print run its duration.
-	sed -e "s|$work|WORK|g" -e 's/\(envelopes*\); [0-9.]* s$/\1/' \
-	    "$work/$name/stderr" >"$work/$name/stderr.s"
+	# The temporary names carry the process id; the ledger its run time.
+	sed "s|$work|WORK|g" "$work/$name/stderr" >"$work/$name/stderr.s"
 	mv "$work/$name/stderr.s" "$work/$name/stderr"
 	rm -f "$work/$name"/*.db "$work/$name"/*.db.key
 	# The summary's time is the one line a run does not reproduce (and
