@@ -291,14 +291,20 @@ struct serial_ctr {
  * nothing back from the database (the run's writes can then be done
  * later, on another thread).  The accounts_fp index and the
  * accounts_fp_unique trigger still refuse a duplicate that got past
- * this, as an error.  An open-addressed table of the fingerprints
- * themselves, 32 bytes a slot, at most three quarters full; a
- * fingerprint is a keyed BLAKE2b hash, so its first bytes are the hash
- * of the table.  All-zero slots are empty, and the all-zero fingerprint
- * (which no code has, but a caller may pass) is a flag of its own.
+ * this, as an error.  An open-addressed table of the first FPSET_KEY
+ * bytes of each fingerprint, at most three quarters full: half of the
+ * 32 bytes is plenty to tell codes apart, and the memory (the set of a
+ * large academy is megabytes) counts against the run's peak.  Two
+ * fingerprints that only differ further on (1 in 2^128) are taken for
+ * the same, which costs another draw, never a duplicate.  A fingerprint
+ * is a keyed BLAKE2b hash, so its first bytes are the hash of the
+ * table.  All-zero slots are empty, and an all-zero key (which no code
+ * has, but a caller may pass) is a flag of its own.
  */
+#define FPSET_KEY	16
+
 struct fpset {
-	uint8_t			(*v)[CRED_FP_LEN];
+	uint8_t			(*v)[FPSET_KEY];
 	size_t			 cap;		/* power of two, or 0 */
 	size_t			 len;
 	int			 zero;		/* holds the all-zero one */
@@ -486,32 +492,32 @@ copy_fit(char *dst, size_t sz, const char *src)
 /* --- the fingerprint set ------------------------------------------- */
 
 static int
-fp_zero(const uint8_t fp[CRED_FP_LEN])
+key_zero(const uint8_t k[FPSET_KEY])
 {
-	static const uint8_t	 zero[CRED_FP_LEN];
+	static const uint8_t	 zero[FPSET_KEY];
 
-	return memcmp(fp, zero, CRED_FP_LEN) == 0;
+	return memcmp(k, zero, FPSET_KEY) == 0;
 }
 
-/* The slot of fp, or the empty slot where it would go. */
+/* The slot of fp's key, or the empty slot where it would go. */
 static uint8_t *
-fpset_slot(const struct fpset *f, const uint8_t fp[CRED_FP_LEN])
+fpset_slot(const struct fpset *f, const uint8_t *fp)
 {
 	uint64_t	 h;
 	size_t		 i, mask = f->cap - 1;
 
 	memcpy(&h, fp, sizeof(h));
 	for (i = (size_t)h & mask;; i = (i + 1) & mask)
-		if (memcmp(f->v[i], fp, CRED_FP_LEN) == 0 || fp_zero(f->v[i]))
+		if (memcmp(f->v[i], fp, FPSET_KEY) == 0 || key_zero(f->v[i]))
 			return f->v[i];
 }
 
 static int
 fpset_has(const struct fpset *f, const uint8_t fp[CRED_FP_LEN])
 {
-	if (fp_zero(fp))
+	if (key_zero(fp))
 		return f->zero;
-	return f->cap > 0 && !fp_zero(fpset_slot(f, fp));
+	return f->cap > 0 && !key_zero(fpset_slot(f, fp));
 }
 
 static void
@@ -521,22 +527,22 @@ fpset_add(struct fpset *f, const uint8_t fp[CRED_FP_LEN])
 	uint8_t		*s;
 	size_t		 i;
 
-	if (fp_zero(fp)) {
+	if (key_zero(fp)) {
 		f->zero = 1;
 		return;
 	}
 	if ((f->len + 1) * 4 > f->cap * 3) {
 		f->cap = old.cap == 0 ? 1024 : old.cap * 2;
-		f->v = xcalloc(f->cap, CRED_FP_LEN);
+		f->v = xcalloc(f->cap, FPSET_KEY);
 		for (i = 0; i < old.cap; i++)
-			if (!fp_zero(old.v[i]))
+			if (!key_zero(old.v[i]))
 				memcpy(fpset_slot(f, old.v[i]), old.v[i],
-				    CRED_FP_LEN);
+				    FPSET_KEY);
 		free(old.v);
 	}
 	s = fpset_slot(f, fp);
-	if (fp_zero(s)) {
-		memcpy(s, fp, CRED_FP_LEN);
+	if (key_zero(s)) {
+		memcpy(s, fp, FPSET_KEY);
 		f->len++;
 	}
 }
