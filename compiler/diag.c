@@ -177,6 +177,52 @@ diag_level_name(enum diag_level lvl)
 	return level_names[lvl];
 }
 
+/*
+ * Write one diagnostic line.  The standard error is unbuffered, where
+ * each fprintf() is a write(2) of its own: the line is put together
+ * first and written at once, so a run with thousands of warnings does
+ * not pay seven system calls a line (and a reader of the stream never
+ * sees half a line).  A line longer than the buffer (a very long path)
+ * is written in pieces, as before.
+ */
+static void
+diag_put(FILE *fp, enum diag_level lvl, enum diag_code code,
+    const struct diag_pos *pos, const char *detail)
+{
+	char	 line[2048];
+	int	 n;
+
+	if (pos != NULL && pos->file != NULL && pos->line > 0)
+		n = snprintf(line, sizeof(line), "%s: %s:%u:%u: %s: %s%s%s\n",
+		    diag_prog, pos->file, pos->line, pos->col,
+		    level_names[lvl], diag_texts[code],
+		    *detail != '\0' ? ": " : "", detail);
+	else if (pos != NULL && pos->file != NULL)
+		n = snprintf(line, sizeof(line), "%s: %s: %s: %s%s%s\n",
+		    diag_prog, pos->file, level_names[lvl], diag_texts[code],
+		    *detail != '\0' ? ": " : "", detail);
+	else
+		n = snprintf(line, sizeof(line), "%s: %s: %s%s%s\n",
+		    diag_prog, level_names[lvl], diag_texts[code],
+		    *detail != '\0' ? ": " : "", detail);
+	if (n >= 0 && (size_t)n < sizeof(line))
+		fwrite(line, 1, (size_t)n, fp);
+	else {
+		fprintf(fp, "%s: ", diag_prog);
+		if (pos != NULL && pos->file != NULL) {
+			fputs(pos->file, fp);
+			if (pos->line > 0)
+				fprintf(fp, ":%u:%u", pos->line, pos->col);
+			fputs(": ", fp);
+		}
+		fprintf(fp, "%s: %s", level_names[lvl], diag_texts[code]);
+		if (*detail != '\0')
+			fprintf(fp, ": %s", detail);
+		fputc('\n', fp);
+	}
+	fflush(fp);
+}
+
 void
 diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
     va_list ap)
@@ -201,23 +247,12 @@ diagv(enum diag_code code, const struct diag_pos *pos, const char *fmt,
 		return;
 	}
 
+	detail[0] = '\0';
+	if (fmt != NULL && *fmt != '\0')
+		vsnprintf(detail, sizeof(detail), fmt, ap);
 	/* A progress line on the terminal is erased, not written after. */
 	progress_clear();
-	fprintf(fp, "%s: ", diag_prog);
-	if (pos != NULL && pos->file != NULL) {
-		fputs(pos->file, fp);
-		if (pos->line > 0)
-			fprintf(fp, ":%u:%u", pos->line, pos->col);
-		fputs(": ", fp);
-	}
-	fprintf(fp, "%s: %s", level_names[lvl], diag_texts[code]);
-	if (fmt != NULL && *fmt != '\0') {
-		vsnprintf(detail, sizeof(detail), fmt, ap);
-		if (detail[0] != '\0')
-			fprintf(fp, ": %s", detail);
-	}
-	fputc('\n', fp);
-	fflush(fp);
+	diag_put(fp, lvl, code, pos, detail);
 	pthread_mutex_unlock(&diag_mu);
 }
 
