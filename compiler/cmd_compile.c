@@ -75,7 +75,8 @@ struct backend {
  * each (the writer's count): a letter's byte range is from the start of
  * its first page to the end of its last.  The back ends write nothing
  * between pages; the PostScript prolog goes out with the first page and
- * so counts in its range.
+ * so counts in its range, as the forms do in PDF.  The PDF back end
+ * writes a page a few pages later and tells its range then (pdf_range).
  */
 static int
 emit_page(void *arg, const struct pg_page *p)
@@ -93,13 +94,29 @@ emit_page(void *arg, const struct pg_page *p)
 			r->pend = xreallocarray(r->pend, r->cap,
 			    sizeof(*r->pend));
 		}
+		if (r->pdf) {
+			r->npages++;
+			if (emit_pdf_page(r->pdfw, p) != 0)
+				ret = -1;
+			continue;
+		}
 		r->pstart[r->npages] = r->w.count;
-		if ((r->pdf ? emit_pdf_page(r->pdfw, p) :
-		    emit_ps_page(r->ps, p)) != 0)
+		if (emit_ps_page(r->ps, p) != 0)
 			ret = -1;
 		r->pend[r->npages++] = r->w.count;
 	}
 	return ret;
+}
+
+static void
+pdf_range(void *arg, size_t k, uint64_t start, uint64_t end)
+{
+	struct runout	*r = arg;
+
+	if (k < r->npages) {
+		r->pstart[k] = start;
+		r->pend[k] = end;
+	}
 }
 
 /* Is s a valid YYYY-MM-DD date? */
@@ -906,6 +923,7 @@ cmd_print(struct cmd_opts *o, struct cmd_print *pr)
 			outs[i].pdfw = emit_pdf_begin(&outs[i].w, &di, &po);
 			if (outs[i].pdfw == NULL)
 				goto out_rollback;
+			emit_pdf_on_range(outs[i].pdfw, pdf_range, &outs[i]);
 		} else
 			outs[i].ps = emit_ps_begin(&outs[i].w, &di);
 	}

@@ -18,8 +18,15 @@
  *
  * The run's forms (page.h: the layout's fixed paragraphs) are written
  * with the first page, one Form XObject each, and a page calls them: a
- * letter's content stream, deflated page after page on the thread that
- * writes them, is then a third shorter.
+ * letter's content stream is then a third shorter.
+ *
+ * Deflating the pages' streams is half of this back end's work, so a
+ * thread of its own does it (struct pdf_zq): a page's content is built
+ * and handed over, and the page is written, in its turn, once it is
+ * deflated, a few pages behind.  Everything written is still written
+ * by the caller's thread, in page order, with the same object numbers:
+ * the file is the same bytes as when each page is deflated in place
+ * (as it is when the thread cannot be started).
  *
  * Fonts are written last, when the pages have told which glyphs of
  * which (face, vector) pairs they used: per face one font program, the
@@ -30,6 +37,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -176,6 +184,39 @@ struct t1prog {
 	char		 name[128];	/* its /FontName */
 };
 
+/* A page handed to the deflater, until it is written. */
+struct pdf_job {
+	struct buf	 cs;		/* its content, plain (secret) */
+	unsigned char	*z;		/* deflated, zlen bytes */
+	size_t		 zlen, zcap;
+	pg_unit		 width, height;
+	char		 label[48];
+	struct pg_mark	 marks[4];	/* titles in the arena */
+	size_t		 nmarks;
+	int		 done;		/* deflated, or nothing to deflate */
+};
+
+#define PDF_JOBS	64		/* pages between building and writing */
+
+/*
+ * The deflater.  Pages are counted from the first: sub were handed
+ * over, wr written, and the thread has looked at those before dz; page
+ * k is in jobs[k % PDF_JOBS] while wr <= k < sub.  A blank page is done
+ * when handed over and may be written before the thread reaches it, so
+ * the thread moves dz up to wr first.  The mutex hands a job's buffers
+ * from one thread to the other.
+ */
+struct pdf_zq {
+	pthread_t	 th;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* a page was handed over, or quit */
+	pthread_cond_t	 done;		/* a page was deflated */
+	struct libdeflate_compressor *dc; /* the thread's own */
+	struct pdf_job	 jobs[PDF_JOBS];
+	uint64_t	 sub, wr, dz;
+	int		 quit;
+};
+
 struct emit_pdf {
 	struct outw		*w;
 	struct emit_pdf_opts	 opts;
@@ -207,7 +248,15 @@ struct emit_pdf {
 	uint64_t		 fnv;		/* of every byte */
 	void			(*hook)(void *, const void *, size_t);
 	void			*hook_arg;	/* the caller's hook */
+	struct pdf_zq		*zq;		/* NULL: deflate in place */
+	struct pdf_job		 job1;		/* the page, without zq */
+	size_t			 nsubmitted;	/* pages handed to page() */
+	uint64_t		 pgstart;	/* where the next page starts */
+	emit_pdf_range_fn	*range_fn;	/* told each page's bytes */
+	void			*range_arg;
 };
+
+static void	 zq_start(struct emit_pdf *);
 
 /* --- objects ------------------------------------------------------ */
 
@@ -288,20 +337,43 @@ pdf_dfree(void *ptr)
  * it cannot fail.
  */
 static void
-pdf_deflate(struct emit_pdf *p, const void *src, size_t len)
+pdf_deflate_into(struct libdeflate_compressor *dc, const void *src,
+    size_t len, unsigned char **z, size_t *zcap, size_t *zlen)
 {
 	size_t	 bound;
 
-	bound = libdeflate_zlib_compress_bound(p->dc, len);
-	if (bound > p->zcap) {
-		mem_wipe(p->z, p->zcap);
-		free(p->z);
-		p->zcap = bound;
-		p->z = xmalloc(p->zcap);
+	bound = libdeflate_zlib_compress_bound(dc, len);
+	if (bound > *zcap) {
+		mem_wipe(*z, *zcap);
+		free(*z);
+		*zcap = bound;
+		*z = xmalloc(*zcap);
 	}
-	p->zlen = libdeflate_zlib_compress(p->dc, src, len, p->z, bound);
-	if (p->zlen == 0)
+	*zlen = libdeflate_zlib_compress(dc, src, len, *z, bound);
+	if (*zlen == 0)
 		diag_fatal_nomem();
+}
+
+static void
+pdf_deflate(struct emit_pdf *p, const void *src, size_t len)
+{
+	pdf_deflate_into(p->dc, src, len, &p->z, &p->zcap, &p->zlen);
+}
+
+/* A stream object: data as it is, deflated already when filter. */
+static void
+pdf_stream_out(struct emit_pdf *p, uint32_t n, const char *dict,
+    const void *data, size_t len, int filter)
+{
+	pdf_obj(p, n);
+	outw_puts(p->w, "<< /Length ");
+	outw_int(p->w, (long long)len);
+	if (filter)
+		outw_puts(p->w, " /Filter /FlateDecode");
+	outw_puts(p->w, dict);
+	outw_puts(p->w, " >>\nstream\n");
+	outw_write(p->w, data, len);
+	outw_puts(p->w, "\nendstream\nendobj\n");
 }
 
 static void
@@ -313,15 +385,7 @@ pdf_stream(struct emit_pdf *p, uint32_t n, const char *dict,
 		data = p->z;
 		len = p->zlen;
 	}
-	pdf_obj(p, n);
-	outw_puts(p->w, "<< /Length ");
-	outw_int(p->w, (long long)len);
-	if (!raw)
-		outw_puts(p->w, " /Filter /FlateDecode");
-	outw_puts(p->w, dict);
-	outw_puts(p->w, " >>\nstream\n");
-	outw_write(p->w, data, len);
-	outw_puts(p->w, "\nendstream\nendobj\n");
+	pdf_stream_out(p, n, dict, data, len, !raw);
 }
 
 /* --- strings ------------------------------------------------------ */
@@ -854,6 +918,7 @@ emit_pdf_begin(struct outw *w, const struct pg_docinfo *di,
 		p->opts = *opts;
 	p->duplex = di->duplex;
 	buf_init_secret(&p->cs);
+	buf_init_secret(&p->job1.cs);
 	buf_init(&p->icc);
 	arena_init(&p->strs);
 
@@ -888,6 +953,7 @@ emit_pdf_begin(struct outw *w, const struct pg_docinfo *di,
 	p->hook_arg = w->hook_arg;
 	w->hook = pdf_hook;
 	w->hook_arg = p;
+	zq_start(p);
 
 	/* Four bytes over 127 tell transfer programs the file is binary. */
 	outw_puts(w, "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n");
@@ -955,20 +1021,20 @@ pdf_forms(struct emit_pdf *p, const struct pg_page *pg)
 	buf_free(&dict);
 }
 
-int
-emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
+/* --- pages, and their deflater ------------------------------------ */
+
+/* Write a page whose content is deflated (or empty), in its turn. */
+static void
+page_write(struct emit_pdf *p, const struct pdf_job *j)
 {
 	struct outw	*w = p->w;
 	uint32_t	 contents = 0, page;
 	size_t		 i;
 
-	if (p->npages == 0)
-		pdf_forms(p, pg);
 	/* A blank verso has no content stream at all. */
-	cs_page(p, pg);
-	if (p->cs.len > 0) {
+	if (j->cs.len > 0) {
 		contents = pdf_reserve(p);
-		pdf_stream(p, contents, "", p->cs.p, p->cs.len, 0);
+		pdf_stream_out(p, contents, "", j->z, j->zlen, 1);
 	}
 
 	if (p->npages % PDF_FANOUT == 0) {
@@ -984,9 +1050,9 @@ emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
 	outw_puts(w, "<< /Type /Page");
 	pdf_ref(p, " /Parent", p->leaves[p->nleaves - 1]);
 	outw_puts(w, " /MediaBox [0 0 ");
-	outw_fixed3(w, pg->width);
+	outw_fixed3(w, j->width);
 	outw_putc(w, ' ');
-	outw_fixed3(w, pg->height);
+	outw_fixed3(w, j->height);
 	outw_putc(w, ']');
 	pdf_ref(p, " /Resources", p->resources);
 	if (contents != 0)
@@ -1001,11 +1067,10 @@ emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
 		    sizeof(*p->labels));
 	}
 	p->pages[p->npages] = page;
-	p->labels[p->npages] = arena_strndup(&p->strs, pg->label,
-	    strnlen(pg->label, sizeof(pg->label)));
-	p->npages++;
+	p->labels[p->npages] = arena_strndup(&p->strs, j->label,
+	    strnlen(j->label, sizeof(j->label)));
 
-	for (i = 0; i < pg->nmarks; i++) {
+	for (i = 0; i < j->nmarks; i++) {
 		if (p->nmarks == p->capmarks) {
 			p->capmarks = p->capmarks == 0 ? 64 :
 			    p->capmarks * 2;
@@ -1013,13 +1078,186 @@ emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
 			    sizeof(*p->marks));
 		}
 		memset(&p->marks[p->nmarks], 0, sizeof(*p->marks));
-		p->marks[p->nmarks].level = pg->marks[i].level;
-		p->marks[p->nmarks].title = arena_strdup(&p->strs,
-		    pg->marks[i].title != NULL ? pg->marks[i].title : "");
+		p->marks[p->nmarks].level = j->marks[i].level;
+		p->marks[p->nmarks].title = j->marks[i].title;
 		p->marks[p->nmarks].page = page;
 		p->nmarks++;
 	}
-	return w->err != 0 ? -1 : 0;
+	if (p->range_fn != NULL)
+		p->range_fn(p->range_arg, p->npages, p->pgstart, w->count);
+	p->pgstart = w->count;
+	p->npages++;
+}
+
+/*
+ * The deflater's loop: the pages handed over, in order, each deflated
+ * outside the lock into its job's buffer.
+ */
+static void *
+zq_main(void *arg)
+{
+	struct pdf_zq	*zq = arg;
+	struct pdf_job	*j;
+
+	pthread_mutex_lock(&zq->mu);
+	for (;;) {
+		if (zq->dz < zq->wr)
+			zq->dz = zq->wr;
+		while (zq->dz == zq->sub && !zq->quit)
+			pthread_cond_wait(&zq->work, &zq->mu);
+		if (zq->quit)
+			break;
+		j = &zq->jobs[zq->dz % PDF_JOBS];
+		if (!j->done) {
+			pthread_mutex_unlock(&zq->mu);
+			pdf_deflate_into(zq->dc, j->cs.p, j->cs.len, &j->z,
+			    &j->zcap, &j->zlen);
+			pthread_mutex_lock(&zq->mu);
+			j->done = 1;
+			pthread_cond_signal(&zq->done);
+		}
+		zq->dz++;
+	}
+	pthread_mutex_unlock(&zq->mu);
+	return NULL;
+}
+
+/* The deflater, at begin; without one, pages are deflated in place. */
+static void
+zq_start(struct emit_pdf *p)
+{
+	struct pdf_zq	*zq;
+	size_t		 i;
+
+	zq = xcalloc(1, sizeof(*zq));
+	for (i = 0; i < PDF_JOBS; i++)
+		buf_init_secret(&zq->jobs[i].cs);
+	if ((zq->dc = libdeflate_alloc_compressor(PDF_ZLEVEL)) == NULL)
+		diag_fatal_nomem();
+	pthread_mutex_init(&zq->mu, NULL);
+	pthread_cond_init(&zq->work, NULL);
+	pthread_cond_init(&zq->done, NULL);
+	p->zq = zq;
+	if (pthread_create(&zq->th, NULL, zq_main, zq) != 0) {
+		p->zq = NULL;
+		libdeflate_free_compressor(zq->dc);
+		pthread_mutex_destroy(&zq->mu);
+		pthread_cond_destroy(&zq->work);
+		pthread_cond_destroy(&zq->done);
+		for (i = 0; i < PDF_JOBS; i++)
+			buf_free(&zq->jobs[i].cs);
+		free(zq);
+	}
+}
+
+/* Write the oldest page handed over, once it is deflated. */
+static void
+zq_write_oldest(struct emit_pdf *p)
+{
+	struct pdf_zq	*zq = p->zq;
+	struct pdf_job	*j = &zq->jobs[zq->wr % PDF_JOBS];
+
+	pthread_mutex_lock(&zq->mu);
+	while (!j->done)
+		pthread_cond_wait(&zq->done, &zq->mu);
+	pthread_mutex_unlock(&zq->mu);
+	page_write(p, j);
+	pthread_mutex_lock(&zq->mu);
+	j->done = 0;
+	zq->wr++;
+	pthread_mutex_unlock(&zq->mu);
+}
+
+/* Every page handed over, written. */
+static void
+zq_drain(struct emit_pdf *p)
+{
+	while (p->zq != NULL && p->zq->wr < p->zq->sub)
+		zq_write_oldest(p);
+}
+
+/*
+ * The thread leaves and the jobs are wiped: their buffers held pages,
+ * and pages hold activation codes.
+ */
+static void
+zq_stop(struct emit_pdf *p)
+{
+	struct pdf_zq	*zq = p->zq;
+	size_t		 i;
+
+	if (zq == NULL)
+		return;
+	pthread_mutex_lock(&zq->mu);
+	zq->quit = 1;
+	pthread_cond_signal(&zq->work);
+	pthread_mutex_unlock(&zq->mu);
+	pthread_join(zq->th, NULL);
+	libdeflate_free_compressor(zq->dc);
+	pthread_mutex_destroy(&zq->mu);
+	pthread_cond_destroy(&zq->work);
+	pthread_cond_destroy(&zq->done);
+	for (i = 0; i < PDF_JOBS; i++) {
+		mem_wipe(zq->jobs[i].z, zq->jobs[i].zcap);
+		free(zq->jobs[i].z);
+		mem_wipe(zq->jobs[i].cs.p, zq->jobs[i].cs.cap);
+		buf_free(&zq->jobs[i].cs);
+	}
+	free(zq);
+	p->zq = NULL;
+}
+
+int
+emit_pdf_page(struct emit_pdf *p, const struct pg_page *pg)
+{
+	struct pdf_zq	*zq = p->zq;
+	struct pdf_job	*j;
+	struct buf	 tmp;
+	size_t		 i;
+
+	if (p->nsubmitted++ == 0) {
+		p->pgstart = p->w->count;
+		pdf_forms(p, pg);
+	}
+	if (zq != NULL && zq->sub - zq->wr == PDF_JOBS)
+		zq_write_oldest(p);
+	j = zq != NULL ? &zq->jobs[zq->sub % PDF_JOBS] : &p->job1;
+
+	/* The content is built in p->cs, then traded for the job's. */
+	cs_page(p, pg);
+	tmp = j->cs;
+	j->cs = p->cs;
+	p->cs = tmp;
+	j->width = pg->width;
+	j->height = pg->height;
+	memcpy(j->label, pg->label, sizeof(j->label));
+	j->nmarks = pg->nmarks;
+	for (i = 0; i < pg->nmarks; i++) {
+		j->marks[i].level = pg->marks[i].level;
+		j->marks[i].title = arena_strdup(&p->strs,
+		    pg->marks[i].title != NULL ? pg->marks[i].title : "");
+	}
+
+	if (zq == NULL) {
+		if (j->cs.len > 0)
+			pdf_deflate_into(p->dc, j->cs.p, j->cs.len, &j->z,
+			    &j->zcap, &j->zlen);
+		page_write(p, j);
+		return p->w->err != 0 ? -1 : 0;
+	}
+	pthread_mutex_lock(&zq->mu);
+	j->done = j->cs.len == 0;	/* nothing to deflate */
+	zq->sub++;
+	pthread_cond_signal(&zq->work);
+	pthread_mutex_unlock(&zq->mu);
+	return p->w->err != 0 ? -1 : 0;
+}
+
+void
+emit_pdf_on_range(struct emit_pdf *p, emit_pdf_range_fn *fn, void *arg)
+{
+	p->range_fn = fn;
+	p->range_arg = arg;
 }
 
 /* --- Type 1 font programs ----------------------------------------- */
@@ -1719,6 +1957,7 @@ pdf_outlines(struct emit_pdf *p)
 static void
 pdf_free(struct emit_pdf *p)
 {
+	zq_stop(p);
 	pdf_unhook(p);
 	libdeflate_free_compressor(p->dc);
 	free(p->off);
@@ -1733,6 +1972,10 @@ pdf_free(struct emit_pdf *p)
 	arena_free(&p->strs);
 	mem_wipe(p->cs.p, p->cs.cap);
 	buf_free(&p->cs);
+	mem_wipe(p->job1.z, p->job1.zcap);
+	free(p->job1.z);
+	mem_wipe(p->job1.cs.p, p->job1.cs.cap);
+	buf_free(&p->job1.cs);
 	buf_free(&p->icc);
 	free(p);
 }
@@ -1746,6 +1989,9 @@ emit_pdf_end(struct emit_pdf *p)
 	uint32_t	 i;
 	int		 f, k, nform, ret = 0;
 
+	/* The pages still with the deflater, first. */
+	zq_drain(p);
+	zq_stop(p);
 	memset(fontobj, 0, sizeof(fontobj));
 	for (f = 0; f < FONT__MAX; f++) {
 		for (k = 0; k < PG_NENC; k++)

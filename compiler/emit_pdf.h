@@ -23,7 +23,7 @@
  * ID is a digest of the bytes written before it.
  *
  * Usage: emit_pdf_begin, emit_pdf_page for each page in order,
- * emit_pdf_end.  emit_pdf_end writes the trailer and frees the state,
+ * emit_pdf_end, all from one thread at a time.  emit_pdf_end writes the trailer and frees the state,
  * whatever happened before; committing the writer (outw_commit) stays
  * with the caller.  Write errors are remembered by the writer: page and
  * end return -1 once one has happened, 0 otherwise; end also returns -1
@@ -33,6 +33,9 @@
  */
 #ifndef ENTPRESS_EMIT_PDF_H
 #define ENTPRESS_EMIT_PDF_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #include "outw.h"
 #include "page.h"
@@ -53,8 +56,20 @@ struct emit_pdf_opts {
 
 struct emit_pdf;
 
+/*
+ * Told, as each page is written, its index (from 0) and the writer's
+ * byte counts where it starts and ends.  A page is written a few pages
+ * after emit_pdf_page was given it (its stream is deflated on a thread
+ * of the back end meanwhile), at the latest by emit_pdf_end, so the
+ * writer's count around emit_pdf_page says nothing of that page.  The
+ * first page's range starts before the forms written with it.
+ */
+typedef void	 emit_pdf_range_fn(void *, size_t, uint64_t, uint64_t);
+
 struct emit_pdf	*emit_pdf_begin(struct outw *, const struct pg_docinfo *,
 		    const struct emit_pdf_opts *);
+void		 emit_pdf_on_range(struct emit_pdf *, emit_pdf_range_fn *,
+		    void *);
 int		 emit_pdf_page(struct emit_pdf *, const struct pg_page *);
 int		 emit_pdf_end(struct emit_pdf *);
 

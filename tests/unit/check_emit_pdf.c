@@ -586,6 +586,152 @@ START_TEST(test_emit_pdf_trees)
 }
 END_TEST
 
+/*
+ * Pages are deflated on a thread of the back end and written a few
+ * pages later, in order: with more pages than the pipeline holds, blank
+ * ones among them (done when handed over, possibly written before the
+ * thread reaches them) and the forms with the first, every page keeps
+ * its own content and its place, and the byte range each is told has
+ * exactly its objects: the ranges follow one another from where the
+ * first page's forms start, each holds one page dictionary and its
+ * content stream.
+ */
+struct ranges {
+	uint64_t	 start[400], end[400];
+	size_t		 n;
+	int		 out_of_order;
+};
+
+static void
+on_range(void *arg, size_t k, uint64_t start, uint64_t end)
+{
+	struct ranges	*r = arg;
+
+	if (k != r->n || k >= 400)
+		r->out_of_order = 1;
+	else {
+		r->start[k] = start;
+		r->end[k] = end;
+		r->n++;
+	}
+}
+
+static void
+build_numbered(struct pg_page *pg, int i)
+{
+	char	 t[32];
+
+	snprintf(pg->label, sizeof(pg->label), "N-%03d", i + 1);
+	snprintf(t, sizeof(t), "page %d", i);
+	/* Bookmarks on blank pages too (50 and 200). */
+	if (i % 50 == 0)
+		pg_mark(pg, 0, t);
+	if (i % 3 == 2) {
+		pg->blank = 1;
+		return;
+	}
+	pg->forms = &letter_forms;
+	put(pg, FONT_HELVETICA, 72, 700, t);
+	if (i % 5 == 0)
+		pg_use(pg, 0, PG_PT(70), PG_PT(600));
+}
+
+START_TEST(test_emit_pdf_pipeline)
+{
+	struct ranges		*r = calloc(1, sizeof(*r));
+	struct pg_docinfo	 di;
+	struct pg_page		 pg, form;
+	struct outw		 w;
+	struct emit_pdf		*e;
+	struct pdf		 f;
+	char			 path[64], want[32], *c;
+	const char		*q, *pd, *first;
+	uint64_t		 pages_at = 0;
+	size_t			 len;
+	unsigned int		 n;
+	int			 i, npages = 300;
+	FILE			*fp;
+	long			 sz;
+
+	ck_assert_ptr_nonnull(r);
+	pg_init(&form, 0, 0);
+	put(&form, FONT_COURIER_BOLD, 10, 20, "k7Tm 9qRw");
+	letter_forms.v = &form;
+	letter_forms.n = 1;
+	memset(&di, 0, sizeof(di));
+	di.title = "pipeline";
+	di.date = "2026-09-01";
+	snprintf(path, sizeof(path), "%s/p.pdf", tmpdir);
+	ck_assert_int_eq(outw_open(&w, path), 0);
+	e = emit_pdf_begin(&w, &di, NULL);
+	ck_assert_ptr_nonnull(e);
+	emit_pdf_on_range(e, on_range, r);
+	pg_init(&pg, PG_MM(210), PG_MM(297));
+	for (i = 0; i < npages; i++) {
+		pg_reset(&pg);
+		build_numbered(&pg, i);
+		if (i == 0)
+			pages_at = w.count;
+		ck_assert_int_eq(emit_pdf_page(e, &pg), 0);
+	}
+	pg_free(&pg);
+	ck_assert_int_eq(emit_pdf_end(e), 0);
+	ck_assert_int_eq(outw_commit(&w), 0);
+	ck_assert_int_eq(r->out_of_order, 0);
+	ck_assert_uint_eq(r->n, (size_t)npages);
+
+	memset(&f, 0, sizeof(f));
+	fp = fopen(path, "rb");
+	ck_assert_ptr_nonnull(fp);
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	rewind(fp);
+	f.p = malloc((size_t)sz + 1);
+	f.len = fread(f.p, 1, (size_t)sz, fp);
+	f.p[f.len] = '\0';
+	fclose(fp);
+	pdf_xref(&f);
+
+	/* The first range starts where the first page began: the forms. */
+	ck_assert_uint_eq(r->start[0], pages_at);
+	first = find(&f, "/Subtype /Form");
+	ck_assert_ptr_nonnull(first);
+	ck_assert_uint_lt(r->start[0], (uint64_t)(first - f.p));
+	ck_assert_uint_lt((uint64_t)(first - f.p), r->end[0]);
+	for (i = 0; i < npages; i++) {
+		if (i > 0)
+			ck_assert_uint_eq(r->start[i], r->end[i - 1]);
+		ck_assert_uint_lt(r->start[i], r->end[i]);
+		ck_assert_uint_le(r->end[i], f.len);
+		/* One page dictionary in the range, the i-th of the file. */
+		pd = memmem(f.p + r->start[i], r->end[i] - r->start[i],
+		    "/Type /Page /Parent", 19);
+		ck_assert_ptr_nonnull(pd);
+		ck_assert_ptr_null(memmem(pd + 1, f.p + r->end[i] - pd - 1,
+		    "/Type /Page /Parent", 19));
+		n = ref_after(pd, "/Contents");
+		if (i % 3 == 2) {
+			ck_assert_uint_eq(n, 0);
+			continue;
+		}
+		/* Its content stream is in the range and is this page's. */
+		ck_assert_uint_ne(n, 0);
+		ck_assert_uint_ge(f.off[n], r->start[i]);
+		ck_assert_uint_lt(f.off[n], r->end[i]);
+		c = pdf_inflate(&f, n, &len);
+		snprintf(want, sizeof(want), "(page %d)", i);
+		ck_assert_ptr_nonnull(strstr(c, want));
+		free(c);
+	}
+	q = find(&f, "/Count 300 >>");
+	ck_assert_ptr_nonnull(q);
+	ck_assert_uint_eq(count(&f, "/Title (page "), 6);
+	pdf_free(&f);
+	pg_free(&form);
+	free(r);
+}
+END_TEST
+
 START_TEST(test_emit_pdf_pdfa)
 {
 	struct emit_pdf_opts	 o;
@@ -726,6 +872,7 @@ emit_pdf_suite(void)
 	tcase_add_test(tc, test_emit_pdf_fonts);
 	tcase_add_test(tc, test_emit_pdf_outlines);
 	tcase_add_test(tc, test_emit_pdf_trees);
+	tcase_add_test(tc, test_emit_pdf_pipeline);
 	tcase_add_test(tc, test_emit_pdf_pdfa);
 	tcase_add_test(tc, test_emit_pdf_no_icc);
 	tcase_add_test(tc, test_emit_pdf_hook_and_fonts);
