@@ -364,9 +364,14 @@ struct ledger {
 	sqlite3_int64		 run;
 	char			 date[LEDGER_DATE_LEN];
 	long long		 n_new, n_issued, n_revoked, n_states;
-	struct arena		 arena;		/* keys, logins, counters */
-	struct hmap		 keys;		/* every account key, once loaded */
-	struct hmap		 logins;	/* every login, once loaded */
+	struct arena		 arena;		/* login bases, counters */
+	/*
+	 * Every account key and login, once loaded, as digests (mem.h): a
+	 * yes for a key is confirmed by a query; a wrong yes for a login,
+	 * about one in 2^64 / n, would only give it the next suffix.
+	 */
+	struct hset		 keys;
+	struct hset		 logins;
 	struct hmap		 bases;		/* login base -> last suffix */
 	int			 loaded;
 	struct fpset		 fps;		/* every fingerprint, once loaded */
@@ -375,7 +380,9 @@ struct ledger {
 	struct {
 		int		 on;
 		sqlite3_int64	 id;
-		const char	*key, *origin, *profile, *login; /* arena */
+		const char	*origin, *profile; /* static */
+		char		*text;		/* key and login, allocated */
+		size_t		 keylen;
 	}			 pend;		/* account not inserted yet */
 	struct hmap		 serials;	/* "year/uai" -> serial_ctr */
 	struct serial_ctr	**ctrs;
@@ -1102,8 +1109,8 @@ ledger_open_test(struct ledger **lp, const char *path, int flags,
 	l->path = xstrdup(path);
 	xasprintf(&l->keypath, "%s.key", path);
 	arena_init(&l->arena);
-	hmap_init(&l->keys);
-	hmap_init(&l->logins);
+	hset_init(&l->keys);
+	hset_init(&l->logins);
 	hmap_init(&l->bases);
 	hmap_init(&l->serials);
 	buf_init(&l->keybuf);
@@ -1178,8 +1185,8 @@ run_end(struct ledger *l)
 	l->in_run = 0;
 	l->run = 0;
 	l->date[0] = '\0';
-	hmap_free(&l->keys);
-	hmap_free(&l->logins);
+	hset_free(&l->keys);
+	hset_free(&l->logins);
 	hmap_free(&l->bases);
 	hmap_free(&l->serials);
 	fpset_free(&l->fps);
@@ -1190,6 +1197,8 @@ run_end(struct ledger *l)
 	l->last_ctr = NULL;
 	l->loaded = 0;
 	l->pend.on = 0;
+	free(l->pend.text);
+	l->pend.text = NULL;
 	arena_free(&l->arena);
 }
 
@@ -1635,7 +1644,7 @@ int
 ledger_lookup(struct ledger *l, const char *key, struct ledger_acct *a)
 {
 	/* Every key is in the table once loaded (new ones as added). */
-	if (l->loaded && hmap_get(&l->keys, key) == NULL)
+	if (l->loaded && !hset_has(&l->keys, key))
 		return LEDGER_NOTFOUND;
 	return lookup(l, STMT_LOOKUP_KEY, key, a);
 }
@@ -1655,19 +1664,17 @@ static int
 accounts_load(struct ledger *l)
 {
 	sqlite3_stmt	*s;
-	char		*p;
+	const char	*v;
 	int		 i, rc;
 
 	if (wb_wait(l) == -1)
 		return -1;
 	s = stmt(l, STMT_LOGINS);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		for (i = 0; i < 2; i++) {
-			p = arena_strndup(&l->arena,
-			    (const char *)sqlite3_column_text(s, i),
-			    (size_t)sqlite3_column_bytes(s, i));
-			hmap_put(i == 0 ? &l->keys : &l->logins, p, p);
-		}
+		for (i = 0; i < 2; i++)
+			if ((v = (const char *)sqlite3_column_text(s, i)) !=
+			    NULL)
+				hset_add(i == 0 ? &l->keys : &l->logins, v);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE ||
 	    query_int(l, "SELECT coalesce(max(id), 0) FROM accounts",
@@ -1714,10 +1721,13 @@ pend_insert(struct ledger *l, const uint8_t *fp, const char *serial,
 	memset(&op, 0, sizeof(op));
 	op.kind = WB_ACCOUNT;
 	op.id = l->pend.id;
-	op.key = l->pend.key;
+	/* The key and login go with the write, which frees them. */
+	op.text = l->pend.text;
+	op.key = op.text;
+	op.login = op.text + l->pend.keylen + 1;
+	l->pend.text = NULL;
 	op.origin = l->pend.origin;
 	op.profile = l->pend.profile;
-	op.login = l->pend.login;
 	if (fp != NULL) {
 		op.has_fp = 1;
 		memcpy(op.fp, fp, CRED_FP_LEN);
@@ -1758,9 +1768,11 @@ int
 ledger_add(struct ledger *l, const char *key, const char *origin,
     const char *profile, const char *base, struct ledger_acct *a)
 {
-	char		 login[LEDGER_LOGIN_MAX];
-	uintptr_t	 n;
-	size_t		 blen = strlen(base);
+	struct ledger_acct	 dup;
+	char			 login[LEDGER_LOGIN_MAX];
+	uintptr_t		 n;
+	size_t			 blen = strlen(base), klen, llen;
+	int			 rc;
 
 	need_run(l);
 	if (blen == 0 || blen > LEDGER_LOGIN_MAX - 12) {
@@ -1770,9 +1782,12 @@ ledger_add(struct ledger *l, const char *key, const char *origin,
 	}
 	if ((!l->loaded && accounts_load(l) == -1) || flush(l) == -1)
 		return -1;
-	if (hmap_get(&l->keys, key) != NULL) {
-		diag(DIAG_BAD_ARG, NULL, "account %s is already in the ledger",
-		    key);
+	/* The set may say yes wrongly: the table says for sure. */
+	if (hset_has(&l->keys, key) &&
+	    (rc = lookup(l, STMT_LOOKUP_KEY, key, &dup)) != LEDGER_NOTFOUND) {
+		if (rc == 0)
+			diag(DIAG_BAD_ARG, NULL, "account %s is already in "
+			    "the ledger", key);
 		return -1;
 	}
 	n = (uintptr_t)hmap_get(&l->bases, base);
@@ -1782,19 +1797,23 @@ ledger_add(struct ledger *l, const char *key, const char *origin,
 		else
 			snprintf(login, sizeof(login), "%s%lu", base,
 			    (unsigned long)n);
-		if (hmap_get(&l->logins, login) == NULL)
+		if (!hset_has(&l->logins, login))
 			break;
 		n = n < 2 ? 2 : n + 1;
 	}
 
+	klen = strlen(key);
+	llen = strlen(login);
 	l->pend.on = 1;
 	l->pend.id = l->next_id++;
-	l->pend.key = arena_strdup(&l->arena, key);
-	l->pend.origin = arena_strdup(&l->arena, origin);
-	l->pend.profile = arena_strdup(&l->arena, profile);
-	l->pend.login = arena_strdup(&l->arena, login);
-	hmap_put(&l->keys, l->pend.key, (void *)1);
-	hmap_put(&l->logins, l->pend.login, (void *)1);
+	l->pend.origin = origin;
+	l->pend.profile = profile;
+	l->pend.text = xmalloc(klen + llen + 2);
+	memcpy(l->pend.text, key, klen + 1);
+	memcpy(l->pend.text + klen + 1, login, llen + 1);
+	l->pend.keylen = klen;
+	hset_add(&l->keys, key);
+	hset_add(&l->logins, login);
 	/* hmap_put keeps the stored key of an entry it replaces. */
 	hmap_put(&l->bases, hmap_get(&l->bases, base) != NULL ? base :
 	    arena_strdup(&l->arena, base), (void *)(n < 2 ? 1 : n));
@@ -1823,7 +1842,7 @@ ledger_account(struct ledger *l, const struct dir_person *p,
 	if (!l->loaded && accounts_load(l) == -1)
 		return -1;
 	ledger_acct_key(&l->keybuf, p);
-	if (hmap_get(&l->keys, l->keybuf.p) != NULL &&
+	if (hset_has(&l->keys, l->keybuf.p) &&
 	    (rc = ledger_lookup(l, l->keybuf.p, a)) != LEDGER_NOTFOUND)
 		return rc;
 

@@ -343,6 +343,84 @@ hmap_put(struct hmap *m, const char *key, void *value)
 	s->value = value;
 }
 
+/* --- digest sets ---------------------------------------------------- */
+
+/*
+ * FNV-1a over 64 bits, then the finaliser of splitmix64 so that the low
+ * bits, which pick the slot, depend on every byte.  Not a keyed hash: a
+ * member that collides on purpose can only make hset_has say yes.
+ */
+static uint64_t
+hset_digest(const char *s)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h == 0 ? 1 : h;		/* 0 marks an empty slot */
+}
+
+void
+hset_init(struct hset *h)
+{
+	h->v = NULL;
+	h->cap = 0;
+	h->len = 0;
+}
+
+void
+hset_free(struct hset *h)
+{
+	free(h->v);
+	hset_init(h);
+}
+
+static uint64_t *
+hset_slot(const struct hset *h, uint64_t d)
+{
+	size_t	 i, mask = h->cap - 1;
+
+	for (i = (size_t)d & mask; h->v[i] != 0 && h->v[i] != d;
+	    i = (i + 1) & mask)
+		continue;
+	return &h->v[i];
+}
+
+void
+hset_add(struct hset *h, const char *s)
+{
+	uint64_t	*old = h->v, *slot, d = hset_digest(s);
+	size_t		 i, oldcap = h->cap;
+
+	/* At most half full: a miss ends on an empty slot soon. */
+	if ((h->len + 1) * 2 > h->cap) {
+		h->cap = oldcap == 0 ? 1024 : oldcap * 2;
+		h->v = xcalloc(h->cap, sizeof(*h->v));
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != 0)
+				*hset_slot(h, old[i]) = old[i];
+		free(old);
+	}
+	slot = hset_slot(h, d);
+	if (*slot == 0) {
+		*slot = d;
+		h->len++;
+	}
+}
+
+int
+hset_has(const struct hset *h, const char *s)
+{
+	return h->cap > 0 && *hset_slot(h, hset_digest(s)) != 0;
+}
+
 /* --- string interning ----------------------------------------------- */
 
 void

@@ -73,6 +73,25 @@ void	 hmap_put(struct hmap *, const char *, void *);
 uint32_t hmap_hash(const char *, size_t);
 
 /*
+ * A set of strings that keeps a 64-bit digest of each, not the string:
+ * 8 bytes a member where a table of strings keeps a slot and a copy.
+ * hset_has may answer yes for a string never added, with a chance of
+ * about n / 2^64 (n members): a caller confirms a yes where a wrong one
+ * would matter, or accepts it where it only costs a detour.  Never a
+ * wrong no.
+ */
+struct hset {
+	uint64_t	*v;		/* 0: empty slot */
+	size_t		 cap;		/* power of two, or 0 */
+	size_t		 len;
+};
+
+void	 hset_init(struct hset *);
+void	 hset_free(struct hset *);
+void	 hset_add(struct hset *, const char *);
+int	 hset_has(const struct hset *, const char *);
+
+/*
  * String interning: one arena copy per distinct string, so repeated
  * values (class codes, cities, school ids) cost one pointer each.
  */

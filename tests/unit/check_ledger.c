@@ -705,6 +705,45 @@ START_TEST(test_homonyms)
 }
 END_TEST
 
+/*
+ * The ledger keeps keys and logins as 64-bit digests (mem.h, struct
+ * hset): every member found, members added twice counted once, through
+ * growth; among as many strings never added, none found (a wrong yes
+ * has a chance of about n / 2^64 each).
+ */
+START_TEST(test_hset)
+{
+	struct hset	 h;
+	char		 s[48];
+	int		 i, wrong = 0;
+
+	hset_init(&h);
+	ck_assert_int_eq(hset_has(&h, "aaf:Eleve:1"), 0);
+	for (i = 0; i < 50000; i++) {
+		snprintf(s, sizeof(s), "aaf:Eleve:%d", 1000000 + i);
+		hset_add(&h, s);
+	}
+	for (i = 0; i < 50000; i += 2) {
+		snprintf(s, sizeof(s), "aaf:Eleve:%d", 1000000 + i);
+		hset_add(&h, s);
+	}
+	ck_assert_uint_eq(h.len, 50000);
+	ck_assert_uint_ge(h.cap, 2 * h.len);
+	for (i = 0; i < 50000; i++) {
+		snprintf(s, sizeof(s), "aaf:Eleve:%d", 1000000 + i);
+		ck_assert_int_eq(hset_has(&h, s), 1);
+		snprintf(s, sizeof(s), "aaf:PersRelEleve:%d", 1000000 + i);
+		wrong += hset_has(&h, s);
+	}
+	ck_assert_int_eq(wrong, 0);
+	ck_assert_int_eq(hset_has(&h, ""), 0);
+	hset_add(&h, "");
+	ck_assert_int_eq(hset_has(&h, ""), 1);
+	hset_free(&h);
+	ck_assert_int_eq(hset_has(&h, "aaf:Eleve:1000000"), 0);
+}
+END_TEST
+
 START_TEST(test_login_stable)
 {
 	struct ledger		*l;
@@ -1675,6 +1714,7 @@ ledger_suite(void)
 	tcase_add_test(tc, test_serials);
 	tcase_add_test(tc, test_seed_replayed);
 	tcase_add_test(tc, test_fp_set);
+	tcase_add_test(tc, test_hset);
 	tcase_add_test(tc, test_states);
 	tcase_add_test(tc, test_read_snapshot);
 	tcase_add_test(tc, test_expired);
