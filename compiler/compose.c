@@ -192,8 +192,8 @@ page_open(struct compose *c, const char *label)
  * the calls that follow it.  Without a thread (pthread_create failed),
  * pages are written in place, as before.
  */
-#define EMITQ_LEN	16		/* pages in the ring */
-#define EMITQ_BATCH	8		/* pages that wake the thread */
+#define EMITQ_LEN	64		/* pages in the ring */
+#define EMITQ_BATCH	32		/* pages that wake the thread */
 
 struct emitq {
 	pthread_t	 th;
