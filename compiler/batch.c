@@ -180,6 +180,8 @@ struct ctx {
 	size_t			 nitems, capitems;
 	struct dir_person	**pool;		/* accounts and children */
 	size_t			 npool, cappool;
+	struct dir_person	**parents;	/* the selected guardians */
+	size_t			 nparents;
 	uint32_t		 nwindowless;	/* households lost for want
 						   of a window and a class */
 };
@@ -711,7 +713,7 @@ route_household(struct ctx *c, const struct pkey *const *g, size_t ng,
 	struct addr_out		 addr;
 	struct item		*it;
 	enum diag_code		 why = DIAG_OK;
-	char			*r1, *r2, *f, *e;
+	char			*r1, *r2, *f, *e, code[4];
 	size_t			 i;
 	int			 post = 0, via;
 
@@ -805,6 +807,12 @@ route_household(struct ctx *c, const struct pkey *const *g, size_t ng,
 	it->l.posted = 1;
 	it->l.addr = addr;
 	it->abroad = (uint32_t)addr.abroad;
+	/* The deposit summary, while the guardian is at hand. */
+	if (addr.abroad)
+		strcpy(code, "ZZ");
+	else
+		dept_of(code, first->postcode);
+	dept_count(c->run, code);
 	/*
 	 * Mail order: country (France first), postcode, city, street.  The
 	 * address key holds them folded already: street|postcode|city, and
@@ -865,16 +873,16 @@ join_by_student(const struct ctx *c, const struct pmap *idx,
  * stays apart).
  */
 static void
-households(struct ctx *c, const struct selection *sel)
+households(struct ctx *c)
 {
 	struct dir_person	*st, *p;
 	struct pmap		 idx;
-	const struct pkey	**par, **ch, **gv;
+	const struct pkey	**par, **ch, **gv, **cv, *k;
 	struct gord		*go;
 	char			**akey;
 	uint32_t		*up, *hh, *cnt, *start, *memb;
-	uint32_t		 np = 0, nh = 0, j, l, m, h;
-	size_t			 i, nch, capch = 0, ng;
+	uint32_t		 np, nh = 0, j, l, m, h;
+	size_t			 i, nch, capch = 0, ng, *cstart, ncv = 0, capcv;
 	struct buf		 b;
 
 	/*
@@ -882,25 +890,18 @@ households(struct ctx *c, const struct selection *sel)
 	 * every guardian is left out.
 	 */
 	if (!printed(c, SECTION_CLASS) && !printed(c, SECTION_MAIL)) {
-		for (i = 0; i < sel->n; i++)
-			if (sel->v[i]->profile == PROFILE_PARENT)
-				c->run->nleft_out++;
+		c->run->nleft_out += (uint32_t)c->nparents;
 		return;
 	}
-	par = xcalloc(sel->n + 1, sizeof(*par));
-	for (i = 0; i < sel->n; i++)
-		if (sel->v[i]->profile == PROFILE_PARENT)
-			par[np++] = key_of(c, sel->v[i]);
-	if (np == 0) {
-		free(par);
+	if ((np = (uint32_t)c->nparents) == 0)
 		return;
-	}
-
+	par = xcalloc(np, sizeof(*par));
 	pm_reserve(&idx, np);
 	akey = xcalloc(np, sizeof(*akey));
 	up = xcalloc(np, sizeof(*up));
 	buf_init(&b);
 	for (j = 0; j < np; j++) {
+		par[j] = key_of(c, c->parents[j]);
 		pm_put(&idx, par[j]->p, (uintptr_t)j + 1);
 		address_key(&b, par[j]->p);
 		akey[j] = arena_strdup(&c->a, b.len > 0 ? b.p : "");
@@ -915,17 +916,33 @@ households(struct ctx *c, const struct selection *sel)
 	 * are found through the guardians' children: a run of a few
 	 * letters (reissue, one class) does not walk the whole academy.
 	 * The partition does not depend on the order of the joins.
+	 *
+	 * The same walk keeps each guardian's children (those who link
+	 * it as a parent), cv[cstart[j]..cstart[j + 1]), for the letters:
+	 * the persons are read once, while they are in the cache.
 	 */
+	capcv = (size_t)np * 2 + 16;
+	cv = xcalloc(capcv, sizeof(*cv));
+	cstart = xcalloc((size_t)np + 1, sizeof(*cstart));
 	for (j = 0; j < np; j++) {
 		p = par[j]->p;
+		cstart[j] = ncv;
 		for (l = 0; l < p->nchildren; l++) {
 			st = p->children[l].student;
-			if (st->deleted || st->profile != PROFILE_STUDENT ||
-			    st->nlinks < 2)
+			if (st->deleted)
 				continue;
-			join_by_student(c, &idx, akey, up, st, j);
+			if (st->profile == PROFILE_STUDENT && st->nlinks >= 2)
+				join_by_student(c, &idx, akey, up, st, j);
+			if (!links_as_parent(c, st, p))
+				continue;
+			if (ncv == capcv) {
+				capcv *= 2;
+				cv = xreallocarray(cv, capcv, sizeof(*cv));
+			}
+			cv[ncv++] = key_of(c, st);
 		}
 	}
+	cstart[np] = ncv;
 
 	/*
 	 * Number the households in selection order, gather members.  A
@@ -958,13 +975,11 @@ households(struct ctx *c, const struct selection *sel)
 		/* Every child of any guardian, whatever the classes. */
 		nch = 0;
 		for (m = start[h]; m < start[h + 1]; m++) {
-			p = par[memb[m]]->p;
-			for (l = 0; l < p->nchildren; l++) {
-				st = p->children[l].student;
-				if (st->deleted || !links_as_parent(c, st, p))
-					continue;
+			j = memb[m];
+			for (l = 0; l < cstart[j + 1] - cstart[j]; l++) {
+				k = cv[cstart[j] + l];
 				for (i = 0; i < nch; i++)
-					if (ch[i]->p == st)
+					if (ch[i] == k)
 						break;
 				if (i < nch)
 					continue;
@@ -973,7 +988,7 @@ households(struct ctx *c, const struct selection *sel)
 					ch = xreallocarray(ch, capch,
 					    sizeof(*ch));
 				}
-				ch[nch++] = key_of(c, st);
+				ch[nch++] = k;
 			}
 		}
 		/* A guardian may have no child left (a manual parent). */
@@ -995,13 +1010,16 @@ households(struct ctx *c, const struct selection *sel)
 				}
 			}
 		}
-		qsort(go, ng, sizeof(*go), gord_cmp);
+		if (ng > 1)
+			qsort(go, ng, sizeof(*go), gord_cmp);
 		for (i = 0; i < ng; i++)
 			gv[i] = go[i].k;
 		route_household(c, gv, ng, ch, nch, akey[memb[start[h]]]);
 	}
 
 	free(ch);
+	free(cv);
+	free(cstart);
 	free(go);
 	free(gv);
 	free(memb);
@@ -1174,26 +1192,14 @@ assemble(struct ctx *c)
 		group_label(&run->groups[i], several);
 }
 
-/* The deposit summary: posted letters per département, abroad as ZZ. */
+/*
+ * The deposit summary: posted letters per département, abroad as ZZ,
+ * counted as the households were routed; the codes have distinct
+ * ranks, so the order does not depend on the counting's.
+ */
 static void
 departments(struct batch_run *run)
 {
-	const struct dir_person	*p;
-	const struct letter	*l;
-	char			 code[4];
-	size_t			 i;
-
-	for (i = 0; i < run->nletterv; i++) {
-		l = &run->letterv[i];
-		if (!l->posted)
-			continue;
-		p = l->accounts[0];
-		if (l->addr.abroad)
-			strcpy(code, "ZZ");
-		else
-			dept_of(code, p->postcode);
-		dept_count(run, code);
-	}
 	if (run->ndepts > 1)
 		qsort(run->depts, run->ndepts, sizeof(*run->depts), dept_cmp);
 }
@@ -1219,8 +1225,12 @@ batch_build(const struct directory *d, const struct selection *sel,
 	if ((c.sections & (BATCH_CLASS | BATCH_MAIL)) != 0)
 		pm_reserve(&c.keyof, sel->n);
 
+	c.parents = xcalloc(sel->n + 1, sizeof(*c.parents));
 	for (i = 0; i < sel->n; i++) {
 		p = sel->v[i];
+		/* Guardians go by household, below: gathered on the way. */
+		if (p->profile == PROFILE_PARENT)
+			c.parents[c.nparents++] = p;
 		if (p->deleted)
 			continue;
 		switch (p->profile) {
@@ -1244,7 +1254,7 @@ batch_build(const struct directory *d, const struct selection *sel,
 			break;
 		}
 	}
-	households(&c, sel);
+	households(&c);
 	if (c.nwindowless > 0)
 		diag(DIAG_HOUSEHOLD_VIA_CLASS, NULL, "%u households: the "
 		    "layout has no address window and the class batch is "
@@ -1256,6 +1266,7 @@ batch_build(const struct directory *d, const struct selection *sel,
 
 	free(c.items);
 	free(c.pool);
+	free(c.parents);
 	pm_free(&c.keyof);
 	buf_free(&c.tmp);
 	buf_free(&c.tmp2);
