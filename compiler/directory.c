@@ -539,8 +539,11 @@ class_ref(struct directory *d, struct dir_school *s, const char *code)
 	struct dir_class	*c;
 	char			*k;
 
+	/* Not buf_printf: this runs for every student and teacher. */
 	buf_init(&key);
-	buf_printf(&key, "%s$%s", s->id, code);
+	buf_adds(&key, s->id);
+	buf_addc(&key, '$');
+	buf_adds(&key, code);
 	if ((c = hmap_get(&d->class_map, key.p)) == NULL) {
 		k = arena_strndup(&d->arena, key.p, key.len);
 		c = arena_calloc(&d->arena, 1, sizeof(*c));
