@@ -249,8 +249,14 @@ person_matches(const struct sel_opts *o, const struct dir_person *p)
 }
 
 /* Sort key material, computed once per selected person. */
+/*
+ * What the selection sorts on, copied out of the person: the sort then
+ * reads this array alone, not tens of thousands of persons scattered
+ * through the model, until two keys tie on the names.
+ */
 struct sel_key {
 	struct dir_person	*p;
+	uint32_t		 profile;
 	uint32_t		 school;	/* rank of its UAI, see below */
 	uint32_t		 cls;		/* class rank, 0 none */
 	char			*last;
@@ -326,8 +332,8 @@ key_cmp(const void *a, const void *b)
 	const struct sel_key	*l = *(const struct sel_key *const *)b;
 	int			 c;
 
-	if (k->p->profile != l->p->profile)
-		return k->p->profile < l->p->profile ? -1 : 1;
+	if (k->profile != l->profile)
+		return k->profile < l->profile ? -1 : 1;
 	if (k->school != l->school)
 		return k->school < l->school ? -1 : 1;
 	if (k->cls != l->cls)
@@ -358,6 +364,7 @@ select_run(const struct directory *d, const struct sel_opts *o,
 		if (!person_matches(o, p))
 			continue;
 		keys[n].p = p;
+		keys[n].profile = (uint32_t)p->profile;
 		s = home_school(p);
 		keys[n].school = sorder[s != NULL ? s->rank : d->nschools];
 		keys[n].cls = p->profile == PROFILE_STUDENT && p->ncls > 0 ?
