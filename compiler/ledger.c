@@ -739,13 +739,30 @@ wb_done(struct wb *q, size_t k, int err)
 	pthread_cond_signal(&q->done);
 }
 
+/*
+ * Under the lock, on whichever thread: take what is queued as a batch,
+ * do it with the lock released, mark it done.  1 if a write failed.
+ */
+static int
+wb_run(struct ledger *l)
+{
+	struct wb	*q = l->wb;
+	size_t		 head, k;
+	int		 err;
+
+	wb_take(q, &head, &k, &err);
+	pthread_mutex_unlock(&q->mu);
+	err = wb_batch(l, head, k, err);
+	pthread_mutex_lock(&q->mu);
+	wb_done(q, k, err);
+	return err;
+}
+
 static void *
 wb_main(void *arg)
 {
 	struct ledger	*l = arg;
 	struct wb	*q = l->wb;
-	size_t		 head, k;
-	int		 err;
 
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
@@ -753,11 +770,7 @@ wb_main(void *arg)
 			pthread_cond_wait(&q->work, &q->mu);
 		if (q->quit)
 			break;
-		wb_take(q, &head, &k, &err);
-		pthread_mutex_unlock(&q->mu);
-		err = wb_batch(l, head, k, err);
-		pthread_mutex_lock(&q->mu);
-		wb_done(q, k, err);
+		(void)wb_run(l);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -852,7 +865,6 @@ static int
 wb_wait(struct ledger *l)
 {
 	struct wb	*q = l->wb;
-	size_t		 head, k;
 	int		 err;
 
 	if (q == NULL)
@@ -860,16 +872,7 @@ wb_wait(struct ledger *l)
 	pthread_mutex_lock(&q->mu);
 	while (q->busy)
 		pthread_cond_wait(&q->done, &q->mu);
-	if (q->n == 0) {
-		err = q->err;
-		pthread_mutex_unlock(&q->mu);
-		return err ? -1 : 0;
-	}
-	wb_take(q, &head, &k, &err);
-	pthread_mutex_unlock(&q->mu);
-	err = wb_batch(l, head, k, err);
-	pthread_mutex_lock(&q->mu);
-	wb_done(q, k, err);
+	err = q->n == 0 ? q->err : wb_run(l);
 	pthread_mutex_unlock(&q->mu);
 	return err ? -1 : 0;
 }
