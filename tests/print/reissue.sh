@@ -193,4 +193,14 @@ nrep=$(grep -c '"replaces": "2026-' "$work/e2.json")
 t $ok "compile reissues the $n2 expired codes, each letter replacing the old (exit $rc)"
 [ "$(lst --state expired --date 2026-09-21)" = 0 ] && ok=ok || ok=no
 t $ok "no code expired after that"
+
+# Runs write without SQLite's reference checks (ledger_run_begin): after
+# all of the above (new accounts, codes revoked by the trigger, letters
+# that replace others), every reference must still hold.
+if [ $have_sql = yes ]; then
+	[ -z "$(sql "PRAGMA foreign_key_check")" ] &&
+	    [ "$(sql "SELECT count(*) FROM revoked")" -gt 0 ] &&
+	    ok=ok || ok=no
+	t $ok "the ledger's references all hold (foreign_key_check)"
+fi
 exit $fail
