@@ -24,6 +24,7 @@
 #include "diag.h"
 #include "directory.h"
 #include "mem.h"
+#include "par.h"
 #include "select.h"
 #include "text.h"
 #include "utf8.h"
@@ -173,7 +174,8 @@ struct ctx {
 	struct batch_run	*run;
 	unsigned int		 sections;	/* BATCH_*, never 0 */
 	struct arena		 a;		/* keys and names */
-	struct buf		 tmp;		/* recipient lines */
+	struct arena		 pa[PAR_MAX];	/* the same, per par_for part */
+	struct buf		 pb[PAR_MAX];	/* address keys, recipients */
 	struct buf		 tmp2;		/* messages */
 	struct pmap		 keyof;		/* person -> struct pkey * */
 	struct item		*items;
@@ -228,6 +230,17 @@ first_class(const struct dir_person *p)
 	return cl;
 }
 
+/* Fill k, the sort material of p, from arena a. */
+static void
+key_fill(struct pkey *k, struct arena *a, struct dir_person *p)
+{
+	k->p = p;
+	k->last = collate_key_arena(a, nz(p->last_name));
+	k->first = collate_key_arena(a, nz(p->first_name));
+	k->cls = first_class(p);
+	k->crank = class_rank(k->cls);
+}
+
 /* The key of a person, computed at the first request. */
 static const struct pkey *
 key_of(struct ctx *c, struct dir_person *p)
@@ -237,11 +250,7 @@ key_of(struct ctx *c, struct dir_person *p)
 	if ((k = (struct pkey *)pm_get(&c->keyof, p)) != NULL)
 		return k;
 	k = arena_calloc(&c->a, 1, sizeof(*k));
-	k->p = p;
-	k->last = collate_key_arena(&c->a, nz(p->last_name));
-	k->first = collate_key_arena(&c->a, nz(p->first_name));
-	k->cls = first_class(p);
-	k->crank = class_rank(k->cls);
+	key_fill(k, &c->a, p);
 	pm_put(&c->keyof, p, (uintptr_t)k);
 	return k;
 }
@@ -535,18 +544,18 @@ line_fit(struct buf *b, const struct pkey *const *g, size_t n)
  * line fits; what still does not fit is text_address's to report.
  */
 static void
-recipient(struct ctx *c, const struct pkey *const *g, size_t n,
+recipient(struct buf *b, const struct pkey *const *g, size_t n,
     char **l1, char **l2)
 {
 	*l1 = *l2 = NULL;
 	if (n == 1 || (n == 2 && is_couple(g[0], g[1])))
-		*l1 = line_fit(&c->tmp, g, n);
+		*l1 = line_fit(b, g, n);
 	else if (n == 2) {
-		*l1 = line_fit(&c->tmp, g, 1);
-		*l2 = line_fit(&c->tmp, g + 1, 1);
+		*l1 = line_fit(b, g, 1);
+		*l2 = line_fit(b, g + 1, 1);
 	} else {
-		*l1 = line_fit(&c->tmp, g, 2);
-		*l2 = line_fit(&c->tmp, g + 2, n - 2);
+		*l1 = line_fit(b, g, 2);
+		*l2 = line_fit(b, g + 2, n - 2);
 	}
 }
 
@@ -698,22 +707,58 @@ ids_detail(struct buf *b, const struct pkey *const *g, size_t n)
 		buf_printf(b, "%s%s", i > 0 ? ", " : "", g[i]->p->id);
 }
 
+/* Can this run post a letter at all (a mail section, a window)? */
+static int
+can_post(const struct ctx *c)
+{
+	return printed(c, SECTION_MAIL) && c->o->can_post;
+}
+
+/*
+ * The address block of a household's letter: the recipient lines from
+ * its sorted guardians g, then the first one's address.  Only reads the
+ * model and the keys, and writes b and out: households() has the
+ * blocks of a run made on several threads.
+ */
+static void
+household_address(struct buf *b, const struct pkey *const *g, size_t ng,
+    struct addr_out *out)
+{
+	const struct dir_person	*first = g[0]->p;
+	struct addr_in		 in;
+	char			*r1, *r2;
+
+	memset(&in, 0, sizeof(in));
+	recipient(b, g, ng, &r1, &r2);
+	in.recipient[0] = r1;
+	in.recipient[1] = r2;
+	in.address = first->address;
+	in.postcode = first->postcode;
+	in.city = first->city;
+	in.country = first->country;
+	text_address(&in, out);
+	free(r1);
+	free(r2);
+}
+
 /*
  * Decide one household's letter: posted, via the class of its first
- * child, or left out.  g are the guardians, ch the children, both sorted.
+ * child, or left out.  g are the guardians, ch the children, both sorted;
+ * pre is its address block when the run can post (household_address),
+ * which this takes over.
  */
 static void
 route_household(struct ctx *c, const struct pkey *const *g, size_t ng,
-    const struct pkey *const *ch, size_t nch, const char *akey)
+    const struct pkey *const *ch, size_t nch, const char *akey,
+    struct addr_out *pre)
 {
 	const struct dir_person	*first = g[0]->p;
 	const struct pkey	*fc = nch > 0 ? ch[0] : NULL;
 	struct diag_pos		 pos;
-	struct addr_in		 in;
 	struct addr_out		 addr;
 	struct item		*it;
 	enum diag_code		 why = DIAG_OK;
-	char			*r1, *r2, *f, *e, code[4];
+	char			*f, *e, code[4];
 	size_t			 i;
 	int			 post = 0, via;
 
@@ -723,18 +768,9 @@ route_household(struct ctx *c, const struct pkey *const *g, size_t ng,
 	pos.line = first->src.line;
 	pos.col = 0;
 
-	if (printed(c, SECTION_MAIL) && c->o->can_post) {
-		memset(&in, 0, sizeof(in));
-		recipient(c, g, ng, &r1, &r2);
-		in.recipient[0] = r1;
-		in.recipient[1] = r2;
-		in.address = first->address;
-		in.postcode = first->postcode;
-		in.city = first->city;
-		in.country = first->country;
-		text_address(&in, &addr);
-		free(r1);
-		free(r2);
+	if (can_post(c)) {
+		addr = *pre;
+		memset(pre, 0, sizeof(*pre));
 		if (addr.status == ADDR_OK)
 			post = 1;
 		else {
@@ -866,6 +902,54 @@ join_by_student(const struct ctx *c, const struct pmap *idx,
 }
 
 /*
+ * What households() shares out between processors (par_for): keys of
+ * who[i] into keys[i] and, for guardians, address keys into akey[i]; the
+ * address block of household h, whose guardians are gv[gst[h]..gst[h +
+ * 1]), into addr[h].  Each part allocates from its own arena and buffer.
+ */
+struct hh_work {
+	struct ctx		 *c;
+	struct dir_person	**who;
+	struct pkey		 *keys;
+	char			**akey;
+	const struct pkey	**gv;
+	const uint32_t		 *gst;
+	struct addr_out		 *addr;
+};
+
+/* Below this many, one thread: a class, a reissue. */
+#define PAR_MIN		512
+
+static void
+hh_keys(void *v, int part, size_t lo, size_t hi)
+{
+	struct hh_work	*w = v;
+	struct ctx	*c = w->c;
+	struct buf	*b = &c->pb[part];
+	size_t		 i;
+
+	for (i = lo; i < hi; i++) {
+		key_fill(&w->keys[i], &c->pa[part], w->who[i]);
+		if (w->akey == NULL)
+			continue;
+		address_key(b, w->who[i]);
+		w->akey[i] = arena_strdup(&c->pa[part],
+		    b->len > 0 ? b->p : "");
+	}
+}
+
+static void
+hh_addresses(void *v, int part, size_t lo, size_t hi)
+{
+	struct hh_work	*w = v;
+	size_t		 h;
+
+	for (h = lo; h < hi; h++)
+		household_address(&w->c->pb[part], w->gv + w->gst[h],
+		    w->gst[h + 1] - w->gst[h], &w->addr[h]);
+}
+
+/*
  * Households of the selected guardians.  Two of them are one household
  * when a student links both as parents and their address keys are equal
  * and not empty; the union-find joins such pairs transitively (a
@@ -875,15 +959,18 @@ join_by_student(const struct ctx *c, const struct pmap *idx,
 static void
 households(struct ctx *c)
 {
-	struct dir_person	*st, *p;
-	struct pmap		 idx;
-	const struct pkey	**par, **ch, **gv, **cv, *k;
+	struct dir_person	*st, *p, **cvp, **todo;
+	struct pmap		 idx, pend;
+	struct hh_work		 w;
+	struct pkey		*pk, *ck;
+	const struct pkey	**par, **cv, **gv, **chv, **ch, *k;
 	struct gord		*go;
+	struct addr_out		*addr = NULL;
 	char			**akey;
 	uint32_t		*up, *hh, *cnt, *start, *memb;
 	uint32_t		 np, nh = 0, j, l, m, h;
-	size_t			 i, nch, capch = 0, ng, *cstart, ncv = 0, capcv;
-	struct buf		 b;
+	size_t			 i, nch, ng, *cstart, ncv = 0, capcv, ntodo;
+	size_t			*hst;
 
 	/*
 	 * No section that prints parents' letters: no household to find,
@@ -899,15 +986,29 @@ households(struct ctx *c)
 	pm_reserve(&idx, np);
 	akey = xcalloc(np, sizeof(*akey));
 	up = xcalloc(np, sizeof(*up));
-	buf_init(&b);
+
+	/*
+	 * The guardians' keys and address keys, shared out between the
+	 * processors (par_for): the rest of the run waits for this stage.
+	 * A guardian keyed already keeps that key.
+	 */
+	pk = arena_calloc(&c->a, np, sizeof(*pk));
+	memset(&w, 0, sizeof(w));
+	w.c = c;
+	w.who = c->parents;
+	w.keys = pk;
+	w.akey = akey;
+	par_for(np, PAR_MIN, hh_keys, &w);
 	for (j = 0; j < np; j++) {
-		par[j] = key_of(c, c->parents[j]);
-		pm_put(&idx, par[j]->p, (uintptr_t)j + 1);
-		address_key(&b, par[j]->p);
-		akey[j] = arena_strdup(&c->a, b.len > 0 ? b.p : "");
+		p = c->parents[j];
+		if ((k = (const struct pkey *)pm_get(&c->keyof, p)) == NULL) {
+			k = &pk[j];
+			pm_put(&c->keyof, p, (uintptr_t)k);
+		}
+		par[j] = k;
+		pm_put(&idx, p, (uintptr_t)j + 1);
 		up[j] = j;
 	}
-	buf_free(&b);
 
 	/*
 	 * Every student of a selected guardian, selected or not: a
@@ -919,10 +1020,11 @@ households(struct ctx *c)
 	 *
 	 * The same walk keeps each guardian's children (those who link
 	 * it as a parent), cv[cstart[j]..cstart[j + 1]), for the letters:
-	 * the persons are read once, while they are in the cache.
+	 * the persons are read once, while they are in the cache.  Their
+	 * keys are made afterwards, once each, on every processor.
 	 */
 	capcv = (size_t)np * 2 + 16;
-	cv = xcalloc(capcv, sizeof(*cv));
+	cvp = xcalloc(capcv, sizeof(*cvp));
 	cstart = xcalloc((size_t)np + 1, sizeof(*cstart));
 	for (j = 0; j < np; j++) {
 		p = par[j]->p;
@@ -937,12 +1039,33 @@ households(struct ctx *c)
 				continue;
 			if (ncv == capcv) {
 				capcv *= 2;
-				cv = xreallocarray(cv, capcv, sizeof(*cv));
+				cvp = xreallocarray(cvp, capcv, sizeof(*cvp));
 			}
-			cv[ncv++] = key_of(c, st);
+			cvp[ncv++] = st;
 		}
 	}
 	cstart[np] = ncv;
+	todo = xcalloc(ncv + 1, sizeof(*todo));
+	pm_reserve(&pend, ncv);
+	for (i = ntodo = 0; i < ncv; i++)
+		if (pm_get(&c->keyof, cvp[i]) == 0 &&
+		    pm_get(&pend, cvp[i]) == 0) {
+			pm_put(&pend, cvp[i], 1);
+			todo[ntodo++] = cvp[i];
+		}
+	ck = arena_calloc(&c->a, ntodo + 1, sizeof(*ck));
+	w.who = todo;
+	w.keys = ck;
+	w.akey = NULL;
+	par_for(ntodo, PAR_MIN, hh_keys, &w);
+	for (i = 0; i < ntodo; i++)
+		pm_put(&c->keyof, todo[i], (uintptr_t)&ck[i]);
+	cv = xcalloc(ncv + 1, sizeof(*cv));
+	for (i = 0; i < ncv; i++)
+		cv[i] = (const struct pkey *)pm_get(&c->keyof, cvp[i]);
+	pm_free(&pend);
+	free(todo);
+	free(cvp);
 
 	/*
 	 * Number the households in selection order, gather members.  A
@@ -968,11 +1091,19 @@ households(struct ctx *c)
 	for (j = 0; j < np; j++)
 		memb[start[hh[j]] + cnt[hh[j]]++] = j;
 
+	/*
+	 * Each household's guardians, gv[start[h]..start[h + 1]), and
+	 * children, chv[hst[h]..hst[h + 1]), both in letter order.  The
+	 * children of a household are at most its members' entries of
+	 * cv, so ncv bounds them all.
+	 */
 	gv = xcalloc(np, sizeof(*gv));
 	go = xcalloc(np, sizeof(*go));
-	ch = NULL;
+	chv = xcalloc(ncv + 1, sizeof(*chv));
+	hst = xcalloc((size_t)nh + 1, sizeof(*hst));
 	for (h = 0; h < nh; h++) {
 		/* Every child of any guardian, whatever the classes. */
+		ch = chv + hst[h];
 		nch = 0;
 		for (m = start[h]; m < start[h + 1]; m++) {
 			j = memb[m];
@@ -981,19 +1112,14 @@ households(struct ctx *c)
 				for (i = 0; i < nch; i++)
 					if (ch[i] == k)
 						break;
-				if (i < nch)
-					continue;
-				if (nch == capch) {
-					capch = capch == 0 ? 16 : capch * 2;
-					ch = xreallocarray(ch, capch,
-					    sizeof(*ch));
-				}
-				ch[nch++] = k;
+				if (i == nch)
+					ch[nch++] = k;
 			}
 		}
 		/* A guardian may have no child left (a manual parent). */
 		if (nch > 1)
 			qsort(ch, nch, sizeof(*ch), child_cmp);
+		hst[h + 1] = hst[h] + nch;
 
 		/* Guardians in the order of the first child's links. */
 		ng = start[h + 1] - start[h];
@@ -1013,11 +1139,25 @@ households(struct ctx *c)
 		if (ng > 1)
 			qsort(go, ng, sizeof(*go), gord_cmp);
 		for (i = 0; i < ng; i++)
-			gv[i] = go[i].k;
-		route_household(c, gv, ng, ch, nch, akey[memb[start[h]]]);
+			gv[start[h] + i] = go[i].k;
 	}
 
-	free(ch);
+	/* The address blocks, on every processor; then the letters. */
+	if (can_post(c)) {
+		addr = xcalloc((size_t)nh + 1, sizeof(*addr));
+		w.gv = gv;
+		w.gst = start;
+		w.addr = addr;
+		par_for(nh, PAR_MIN, hh_addresses, &w);
+	}
+	for (h = 0; h < nh; h++)
+		route_household(c, gv + start[h], start[h + 1] - start[h],
+		    chv + hst[h], hst[h + 1] - hst[h], akey[memb[start[h]]],
+		    addr != NULL ? &addr[h] : NULL);
+
+	free(addr);
+	free(hst);
+	free(chv);
 	free(cv);
 	free(cstart);
 	free(go);
@@ -1219,7 +1359,10 @@ batch_build(const struct directory *d, const struct selection *sel,
 	c.run = run;
 	c.sections = o->sections != 0 ? o->sections : BATCH_ALL;
 	arena_init(&c.a);
-	buf_init(&c.tmp);
+	for (i = 0; i < PAR_MAX; i++) {
+		arena_init(&c.pa[i]);
+		buf_init(&c.pb[i]);
+	}
 	buf_init(&c.tmp2);
 	/* A class or mail run keys nearly everyone it selected. */
 	if ((c.sections & (BATCH_CLASS | BATCH_MAIL)) != 0)
@@ -1268,8 +1411,11 @@ batch_build(const struct directory *d, const struct selection *sel,
 	free(c.pool);
 	free(c.parents);
 	pm_free(&c.keyof);
-	buf_free(&c.tmp);
 	buf_free(&c.tmp2);
+	for (i = 0; i < PAR_MAX; i++) {
+		arena_free(&c.pa[i]);
+		buf_free(&c.pb[i]);
+	}
 	arena_free(&c.a);
 	return 0;
 }
