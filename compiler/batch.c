@@ -31,6 +31,7 @@
 
 #define NORANK		UINT32_MAX	/* no class: after every class */
 #define NKEYS		7		/* string sort keys of an item */
+#define PAR_MIN		512		/* below, one thread (par_for) */
 
 /* Order inside a group (struct item sub). */
 enum {
@@ -917,9 +918,6 @@ struct hh_work {
 	struct addr_out		 *addr;
 };
 
-/* Below this many, one thread: a class, a reissue. */
-#define PAR_MIN		512
-
 static void
 hh_keys(void *v, int part, size_t lo, size_t hi)
 {
@@ -1274,7 +1272,7 @@ assemble(struct ctx *c)
 	v = xcalloc(c->nitems + 1, sizeof(*v));
 	for (i = 0; i < c->nitems; i++)
 		v[i] = &c->items[i];
-	qsort(v, c->nitems, sizeof(*v), item_cmp);
+	par_sort(v, c->nitems, sizeof(*v), PAR_MIN, item_cmp);
 
 	/* The pool is complete: slices can now be pointed at. */
 	run->personv = c->pool;

@@ -9,7 +9,8 @@
  * one per thread, and waits for all of them.  A step never depends on
  * which part it fell in, so the result is the same whatever the number
  * of processors; what a step allocates comes from its part's arena or
- * buffer, indexed by the part number the callback is given.
+ * buffer, indexed by the part number the callback is given.  par_sort()
+ * sorts an array the same way.
  */
 #ifndef ENTPRESS_PAR_H
 #define ENTPRESS_PAR_H
@@ -26,6 +27,14 @@
  */
 void	 par_for(size_t n, size_t min, void (*fn)(void *, int, size_t, size_t),
 	    void *arg);
+
+/*
+ * qsort() n elements of size bytes at base with cmp, which must be a
+ * total order (ties broken down to something unique): each part sorts
+ * its slice, then the caller merges them.  Under min, a plain qsort().
+ */
+void	 par_sort(void *base, size_t n, size_t size, size_t min,
+	    int (*cmp)(const void *, const void *));
 
 /*
  * Tests: cut every range into exactly n parts (1 to PAR_MAX), whatever

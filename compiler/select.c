@@ -13,6 +13,7 @@
 #include "collate.h"
 #include "directory.h"
 #include "mem.h"
+#include "par.h"
 #include "select.h"
 
 static const char *const state_names[] = {
@@ -345,18 +346,42 @@ key_cmp(const void *a, const void *b)
 	return strcmp(k->p->id, l->p->id);
 }
 
+/* The collation keys of the selected, per par_for() part. */
+struct sel_keying {
+	struct sel_key	*keys;
+	struct arena	 a[PAR_MAX];
+};
+
+/* Below this many selected, one thread: a class, a reissue. */
+#define SEL_PAR_MIN	512
+
+static void
+name_keys(void *v, int part, size_t lo, size_t hi)
+{
+	struct sel_keying	*w = v;
+	const struct dir_person	*p;
+	size_t			 i;
+
+	for (i = lo; i < hi; i++) {
+		p = w->keys[i].p;
+		w->keys[i].last = collate_key_arena(&w->a[part],
+		    p->last_name != NULL ? p->last_name : "");
+		w->keys[i].first = collate_key_arena(&w->a[part],
+		    p->first_name != NULL ? p->first_name : "");
+	}
+}
+
 int
 select_run(const struct directory *d, const struct sel_opts *o,
     struct selection *out)
 {
 	struct sel_key		*keys, **kv;
-	struct arena		 a;
+	struct sel_keying	 w;
 	const struct dir_school	*s;
 	uint32_t		*sorder;
 	size_t			 i, n = 0;
 	struct dir_person	*p;
 
-	arena_init(&a);
 	sorder = school_order(d);
 	keys = xcalloc(d->npersons == 0 ? 1 : d->npersons, sizeof(*keys));
 	for (i = 0; i < d->npersons; i++) {
@@ -369,16 +394,17 @@ select_run(const struct directory *d, const struct sel_opts *o,
 		keys[n].school = sorder[s != NULL ? s->rank : d->nschools];
 		keys[n].cls = p->profile == PROFILE_STUDENT && p->ncls > 0 ?
 		    p->cls[0]->rank + 1 : 0;
-		keys[n].last = collate_key_arena(&a,
-		    p->last_name != NULL ? p->last_name : "");
-		keys[n].first = collate_key_arena(&a,
-		    p->first_name != NULL ? p->first_name : "");
 		n++;
 	}
+	/* The names' keys and the sort, on every processor (par.h). */
+	w.keys = keys;
+	for (i = 0; i < PAR_MAX; i++)
+		arena_init(&w.a[i]);
+	par_for(n, SEL_PAR_MIN, name_keys, &w);
 	kv = xcalloc(n == 0 ? 1 : n, sizeof(*kv));
 	for (i = 0; i < n; i++)
 		kv[i] = &keys[i];
-	qsort(kv, n, sizeof(*kv), key_cmp);
+	par_sort(kv, n, sizeof(*kv), SEL_PAR_MIN, key_cmp);
 	out->v = xcalloc(n == 0 ? 1 : n, sizeof(*out->v));
 	out->n = n;
 	for (i = 0; i < n; i++)
@@ -386,7 +412,8 @@ select_run(const struct directory *d, const struct sel_opts *o,
 	free(kv);
 	free(keys);
 	free(sorder);
-	arena_free(&a);
+	for (i = 0; i < PAR_MAX; i++)
+		arena_free(&w.a[i]);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include <check.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -334,6 +335,37 @@ START_TEST(test_par_for)
 			ck_assert_int_eq(w.bad, 0);
 			for (i = 0; i < sizeof(w.seen); i++)
 				ck_assert_uint_eq(w.seen[i], i < ns[k]);
+		}
+}
+END_TEST
+
+static int
+u32_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted in parts and merged: qsort()'s order, for any cut. */
+START_TEST(test_par_sort)
+{
+	static const size_t	 ns[] = { 0, 1, 2, 3, 7, 1000, 4099 };
+	uint32_t		 a[4099], b[4099], x = 12345;
+	size_t			 i, k;
+	int			 parts;
+
+	for (parts = 0; parts <= PAR_MAX; parts++)
+		for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++) {
+			for (i = 0; i < ns[k]; i++) {
+				x = x * 1103515245u + 12345u;
+				a[i] = b[i] = x >> 8;
+			}
+			qsort(b, ns[k], sizeof(*b), u32_cmp);
+			par_set_parts(parts);
+			par_sort(a, ns[k], sizeof(*a), 1, u32_cmp);
+			par_set_parts(0);
+			ck_assert_int_eq(memcmp(a, b, ns[k] * sizeof(*a)), 0);
 		}
 }
 END_TEST
@@ -1135,6 +1167,7 @@ batch_suite(void)
 
 	tc = tcase_create("par");
 	tcase_add_test(tc, test_par_for);
+	tcase_add_test(tc, test_par_sort);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("address_key");
