@@ -669,6 +669,72 @@ START_TEST(test_write_error)
 }
 END_TEST
 
+/*
+ * The numbers of page content, against printf: integers, and thousandths
+ * with no trailing zero after the point (12.345, 7, -0.5, 0.005).
+ */
+static void
+fixed3_ref(char *out, size_t sz, long long v)
+{
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v :
+				    (unsigned long long)v;
+	size_t			 n;
+
+	n = (size_t)snprintf(out, sz, "%s%llu.%03llu", v < 0 ? "-" : "",
+	    u / 1000, u % 1000);
+	while (out[n - 1] == '0')
+		out[--n] = '\0';
+	if (out[n - 1] == '.')
+		out[--n] = '\0';
+}
+
+START_TEST(test_numbers)
+{
+	char		 dir[] = "/tmp/check_emit_ps.XXXXXX", path[64], ref[64];
+	struct outw	 w;
+	struct buf	 b;
+	long long	 v, x = 1;
+	int		 i, f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/n", dir);
+	ck_assert_int_eq(outw_open(&w, path), 0);
+	buf_init(&b);
+	w.hook = capture;
+	w.hook_arg = &b;
+	for (i = 0; i < 4000; i++) {
+		/* Every small value, then values of every length. */
+		if (i < 2200)
+			v = i - 1100;
+		else {
+			x = x * 6364136223846793005LL + 1442695040888963407LL;
+			v = x >> (i % 63);
+		}
+		if (i == 3998)
+			v = INT64_MAX;
+		if (i == 3999)
+			v = INT64_MIN;
+		for (f = 0; f < 2; f++) {
+			buf_reset(&b);
+			if (f)
+				outw_fixed3(&w, v);
+			else
+				outw_int(&w, v);
+			outw_flush(&w);
+			buf_addc(&b, '\0');
+			if (f)
+				fixed3_ref(ref, sizeof(ref), v);
+			else
+				snprintf(ref, sizeof(ref), "%lld", v);
+			ck_assert_str_eq(b.p, ref);
+		}
+	}
+	outw_abort(&w);
+	buf_free(&b);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *
 emit_ps_suite(void)
 {
@@ -689,6 +755,7 @@ emit_ps_suite(void)
 	tcase_add_test(tc, test_title);
 	tcase_add_test(tc, test_media);
 	tcase_add_test(tc, test_write_error);
+	tcase_add_test(tc, test_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }
