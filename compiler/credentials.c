@@ -592,12 +592,32 @@ static size_t
 login_part(struct buf *out, const char *name, int *flags)
 {
 	struct buf	 rom, fold;
+	const char	*p;
 	size_t		 i, n = 0;
 	char		 c;
 
+	/*
+	 * Most names are plain ASCII, which romanise() leaves alone and
+	 * utf8_fold() only lower-cases: done here, without the copies.
+	 */
+	if (name == NULL)
+		name = "";
+	for (p = name; *p != '\0' && (unsigned char)*p < 0x80; p++)
+		continue;
+	if (*p == '\0') {
+		for (p = name; *p != '\0' && n < CRED_LOGIN_PART; p++) {
+			c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+			if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+				buf_addc(out, c);
+				n++;
+			}
+		}
+		return n;
+	}
+
 	buf_init(&rom);
 	buf_init(&fold);
-	if (romanise(&rom, name != NULL ? name : ""))
+	if (romanise(&rom, name))
 		*flags |= CRED_LOGIN_ROMANISED;
 	utf8_fold(&fold, rom.p != NULL ? rom.p : "", FOLD_LOWER);
 	for (i = 0; i < fold.len && n < CRED_LOGIN_PART; i++) {

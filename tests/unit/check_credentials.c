@@ -81,6 +81,27 @@ START_TEST(test_login_plain)
 }
 END_TEST
 
+/* Every ASCII byte: letters lower-cased, digits kept, the rest dropped. */
+START_TEST(test_login_ascii)
+{
+	char	 in[3], want[16];
+	int	 c;
+
+	for (c = 1; c < 128; c++) {
+		in[0] = (char)c;
+		in[1] = 'x';
+		in[2] = '\0';
+		if (c >= 'A' && c <= 'Z')
+			snprintf(want, sizeof(want), "%cx.dupont", c - 'A' + 'a');
+		else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			snprintf(want, sizeof(want), "%cx.dupont", c);
+		else
+			snprintf(want, sizeof(want), "x.dupont");
+		CK_LOGIN(in, "Dupont", want, 0);
+	}
+}
+END_TEST
+
 START_TEST(test_login_accents)
 {
 	CK_LOGIN("Zoé", "Lefèvre", "zoe.lefevre", 0);
@@ -515,6 +536,7 @@ credentials_suite(void)
 
 	tc = tcase_create("logins");
 	tcase_add_test(tc, test_login_plain);
+	tcase_add_test(tc, test_login_ascii);
 	tcase_add_test(tc, test_login_accents);
 	tcase_add_test(tc, test_login_ligatures);
 	tcase_add_test(tc, test_login_punctuation);
