@@ -1253,6 +1253,15 @@ START_TEST(test_serials)
 	issue_serial(l, "2", "0699990Z", "2027-0699990Z-000001");
 	ck_assert_int_eq(ledger_run_commit(l), 0);
 	ledger_close(l);
+
+	/* Past 999,999 letters, the number grows a digit. */
+	raw_exec(db, "UPDATE serials SET last = 999998 WHERE year = 2027");
+	l = open_ok();
+	ck_assert_int_eq(ledger_run_begin(l, "2027-01-05", "test"), 0);
+	issue_serial(l, "3", "0699990Z", "2027-0699990Z-999999");
+	issue_serial(l, "4", "0699990Z", "2027-0699990Z-1000000");
+	ck_assert_int_eq(ledger_run_commit(l), 0);
+	ledger_close(l);
 }
 END_TEST
 
