@@ -181,6 +181,20 @@ attr_field(const char *name)
 	return (enum dir_field)(uintptr_t)hmap_get(&attr_map, name);
 }
 
+/*
+ * The requests of one file list their attributes in the same order, so
+ * the reader keeps the names of the last request by position: the name
+ * at position i is nearly always the one it had there, and a string
+ * compare replaces hashing it (a few percent of a parse worker).
+ */
+#define MEMO_ATTRS	64		/* positions remembered */
+#define MEMO_NAME	48		/* longer names are not */
+
+struct attr_memo {
+	char		 name[MEMO_NAME];	/* "": nothing held */
+	enum dir_field	 f;
+};
+
 static enum dir_cat
 cat_from_name(const char *s, int *rank)
 {
@@ -222,6 +236,8 @@ struct rec {
 	struct dir_attr	 attrs[MAX_ATTRS];
 	size_t		 nattrs;
 	struct dir_attr	*cur;		/* attribute receiving values */
+	size_t		 nseen;		/* attr elements so far */
+	struct attr_memo memo[MEMO_ATTRS];	/* the last request's */
 	const char	**vals;		/* values of cur, malloc'd */
 	uint32_t	 nvals, capvals;
 	int		 in_value;	/* collecting text of value/id */
@@ -529,6 +545,7 @@ rec_reset(struct rec *r)
 	r->id = NULL;
 	r->category = NULL;
 	r->nattrs = 0;
+	r->nseen = 0;
 	r->cur = NULL;
 	r->nvals = 0;
 	r->in_value = 0;
@@ -703,6 +720,26 @@ node_attr(struct reader *rd, const char *name)
 	return off < 0 ? NULL : rd->evtext.p + off;
 }
 
+/* attr_field(), through the memo of the last request's names. */
+static enum dir_field
+attr_lookup(struct rec *r, const char *name)
+{
+	struct attr_memo	*m;
+	size_t			 len;
+
+	if (r->nseen >= MEMO_ATTRS || *name == '\0')
+		return attr_field(name);
+	m = &r->memo[r->nseen++];
+	if (strcmp(m->name, name) == 0)
+		return m->f;
+	m->f = attr_field(name);
+	if ((len = strlen(name)) < sizeof(m->name))
+		memcpy(m->name, name, len + 1);
+	else
+		m->name[0] = '\0';
+	return m->f;
+}
+
 static void
 start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 {
@@ -762,7 +799,7 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 			rec_bad(rd, DIAG_BAD_RECORD, "attribute without name");
 			return;
 		}
-		f = attr_field(attr);
+		f = attr_lookup(r, attr);
 		if (name_is(name, "modification")) {
 			const char *op = node_attr(rd, "operation");
 			if (op != NULL && strcmp(op, "replace") != 0)

@@ -110,6 +110,50 @@ START_TEST(test_eleve_fields)
 }
 END_TEST
 
+/*
+ * The reader remembers the last request's attribute names by position:
+ * requests that list theirs in another order, with names it does not
+ * read in between, must still get every field right.
+ */
+#define REQ_ELEVE(id, attrs) \
+	"<addRequest><operationalAttributes><attr name=\"categoriePersonne\">" \
+	"<value>Eleve</value></attr></operationalAttributes>" \
+	"<identifier><id>" id "</id></identifier><attributes>" attrs \
+	"</attributes></addRequest>\n"
+#define AV(n, v)	"<attr name=\"" n "\"><value>" v "</value></attr>"
+
+START_TEST(test_attr_order)
+{
+	char			*x = doc(NULL, ETAB
+	    REQ_ELEVE("100", AV("sn", "ALPHA") AV("givenName", "Anne")
+	    AV("ENTEleveNivFormation", "4EME"))
+	    REQ_ELEVE("101", AV("givenName", "Bruno") AV("sn", "BRAVO")
+	    AV("ENTEleveNivFormation", "3EME"))
+	    REQ_ELEVE("102", AV("homePhone", "0") AV("sn", "CHARLIE")
+	    AV("ENTEleveNivFormation", "6EME") AV("givenName", "Chloe"))
+	    REQ_ELEVE("103", AV("sn", "DELTA") AV("givenName", "Dora")
+	    AV("ENTEleveNivFormation", "5EME")));
+	static const char *const want[][4] = {
+		{ "100", "ALPHA", "Anne", "4EME" },
+		{ "101", "BRAVO", "Bruno", "3EME" },
+		{ "102", "CHARLIE", "Chloe", "6EME" },
+		{ "103", "DELTA", "Dora", "5EME" },
+	};
+	struct dir_person	*p;
+	size_t			 i;
+
+	ck_assert_int_eq(load_xml(&d, "t.xml", x, 0), 0);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		p = directory_person(&d, CAT_ELEVE, want[i][0]);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_str_eq(p->last_name, want[i][1]);
+		ck_assert_str_eq(p->first_name, want[i][2]);
+		ck_assert_str_eq(p->level, want[i][3]);
+	}
+	free(x);
+}
+END_TEST
+
 START_TEST(test_etab_classes)
 {
 	char			*x = doc(NULL, ETAB);
@@ -884,6 +928,7 @@ aaf_suite(void)
 	tc = tcase_create("categories");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_eleve_fields);
+	tcase_add_test(tc, test_attr_order);
 	tcase_add_test(tc, test_etab_classes);
 	tcase_add_test(tc, test_matiere_mef);
 	tcase_add_test(tc, test_educnat_profiles);
