@@ -45,7 +45,6 @@
 #include <string.h>
 
 #include <libdeflate.h>
-#include <zlib.h>
 
 #include "diag.h"
 #include "emit_pdf.h"
@@ -533,32 +532,11 @@ xml_text(struct buf *b, const char *s)
 static void
 cs_num(struct buf *b, long long v)
 {
-	char			 t[32];
-	int			 i = sizeof(t), frac, digits = 3;
-	unsigned long long	 u;
+	char	 t[OUTW_NUM_MAX + 1], *p;
 
-	t[--i] = ' ';
-	u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	frac = (int)(u % 1000);
-	u /= 1000;
-	if (frac != 0) {
-		while (frac % 10 == 0) {
-			frac /= 10;
-			digits--;
-		}
-		while (digits-- > 0) {
-			t[--i] = (char)('0' + frac % 10);
-			frac /= 10;
-		}
-		t[--i] = '.';
-	}
-	do {
-		t[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		t[--i] = '-';
-	buf_add(b, t + i, sizeof(t) - (size_t)i);
+	t[OUTW_NUM_MAX] = ' ';
+	p = outw_fmt_fixed3(t + OUTW_NUM_MAX, v);
+	buf_add(b, p, (size_t)(t + sizeof(t) - p));
 }
 
 static void
@@ -743,42 +721,47 @@ cs_page(struct emit_pdf *p, const struct pg_page *pg)
 /*
  * The trailer's /ID must be there (PDF/A) and must not come from the
  * clock, so it is a digest of every byte written before the trailer:
- * zlib's CRC-32 and Adler-32 and a 64-bit FNV-1a, 16 bytes.  None is
+ * CRC-32 and Adler-32 (zlib's, computed by libdeflate, which does them
+ * several bytes a cycle) and a 64-bit FNV-1a, 16 bytes.  None is
  * cryptographic, nor needs to be: an ID only has to be deterministic
  * and change with the content (the manifest keeps a SHA-256 of the
  * run).  The digests ride on the writer's hook, in front of any hook
- * the caller set, which still sees every byte.
+ * the caller set, which still sees every byte; the writer hands it its
+ * buffer a piece at a time.
  */
+#define FNV_PRIME	0x100000001b3ULL
+
 static void
 pdf_hook(void *arg, const void *data, size_t len)
 {
 	struct emit_pdf		*p = arg;
 	const unsigned char	*u = data;
-	size_t			 i, k;
+	size_t			 i;
 	uint64_t		 h;
 
 	if (p->hook != NULL)
 		p->hook(p->hook_arg, data, len);
-	for (i = 0; i < len; i += k) {
-		k = len - i > 1U << 30 ? 1U << 30 : len - i;
-		p->crc = (uint32_t)crc32(p->crc, u + i, (uInt)k);
-		p->adler = (uint32_t)adler32(p->adler, u + i, (uInt)k);
-	}
+	p->crc = libdeflate_crc32(p->crc, u, len);
+	p->adler = libdeflate_adler32(p->adler, u, len);
+	/* FNV-1a is a chain of multiplies: unrolled, only they remain. */
 	h = p->fnv;
-	for (i = 0; i < len; i++) {
-		h ^= u[i];
-		h *= 0x100000001b3ULL;
+	for (i = 0; i + 4 <= len; i += 4) {
+		h = (h ^ u[i]) * FNV_PRIME;
+		h = (h ^ u[i + 1]) * FNV_PRIME;
+		h = (h ^ u[i + 2]) * FNV_PRIME;
+		h = (h ^ u[i + 3]) * FNV_PRIME;
 	}
+	for (; i < len; i++)
+		h = (h ^ u[i]) * FNV_PRIME;
 	p->fnv = h;
 }
 
 static void
 pdf_unhook(struct emit_pdf *p)
 {
-	if (p->w->hook == pdf_hook && p->w->hook_arg == p) {
-		p->w->hook = p->hook;
-		p->w->hook_arg = p->hook_arg;
-	}
+	/* pdf_hook first sees what the buffer still holds. */
+	if (p->w->hook == pdf_hook && p->w->hook_arg == p)
+		outw_set_hook(p->w, p->hook, p->hook_arg);
 }
 
 /* --- document parts written by begin ------------------------------ */
@@ -946,13 +929,12 @@ emit_pdf_begin(struct outw *w, const struct pg_docinfo *di,
 	if ((p->dc = libdeflate_alloc_compressor(PDF_ZLEVEL)) == NULL)
 		diag_fatal_nomem();
 
-	p->crc = (uint32_t)crc32(0, Z_NULL, 0);
-	p->adler = (uint32_t)adler32(0, Z_NULL, 0);
+	p->crc = libdeflate_crc32(0, NULL, 0);
+	p->adler = libdeflate_adler32(1, NULL, 0);
 	p->fnv = 0xcbf29ce484222325ULL;
 	p->hook = w->hook;
 	p->hook_arg = w->hook_arg;
-	w->hook = pdf_hook;
-	w->hook_arg = p;
+	outw_set_hook(w, pdf_hook, p);
 	zq_start(p);
 
 	/* Four bytes over 127 tell transfer programs the file is binary. */

@@ -367,8 +367,7 @@ manifest_write(struct outw *w, const struct manifest *m,
 	size_t			 i;
 
 	cred_sha256_init(&h);
-	w->hook = sha_hook;
-	w->hook_arg = &h;
+	outw_set_hook(w, sha_hook, &h);
 	/* The head without its closing "\n}": the letters go in there. */
 	if (dump(w, jhead(m), DUMP_HEAD, 2) != 0)
 		goto fail;
@@ -379,12 +378,11 @@ manifest_write(struct outw *w, const struct manifest *m,
 			goto fail;
 	}
 	outw_puts(w, m->nletters > 0 ? "\n ]\n}\n" : "]\n}\n");
-	w->hook = NULL;
-	w->hook_arg = NULL;
+	outw_set_hook(w, NULL, NULL);
 	cred_sha256_final(&h, sha256);
 	return outw_finish(w);
 fail:
-	w->hook = NULL;
+	outw_set_hook(w, NULL, NULL);
 	outw_abort(w);
 	return -1;
 }

@@ -161,12 +161,35 @@ writeback(struct outw *w)
 #endif
 }
 
+/*
+ * Hand the hook the bytes of the buffer it has not seen.  Called on the
+ * buffer's way out, not on every write: the PDF back end's digests run
+ * over 256 KiB at a time instead of a coordinate at a time.
+ */
+static void
+hook_catch_up(struct outw *w)
+{
+	if (w->hook != NULL && w->len > w->hooked)
+		w->hook(w->hook_arg, w->buf + w->hooked, w->len - w->hooked);
+	w->hooked = w->len;
+}
+
+void
+outw_set_hook(struct outw *w, void (*hook)(void *, const void *, size_t),
+    void *arg)
+{
+	hook_catch_up(w);
+	w->hook = hook;
+	w->hook_arg = arg;
+}
+
 static void
 drain(struct outw *w)
 {
 	size_t	 off = 0;
 	ssize_t	 n;
 
+	hook_catch_up(w);
 	while (off < w->len && w->err == 0) {
 		n = write(w->fd, w->buf + off, w->len - off);
 		if (n < 0) {
@@ -179,6 +202,7 @@ drain(struct outw *w)
 	}
 	w->off += off;
 	w->len = 0;
+	w->hooked = 0;
 	if (w->err == 0)
 		writeback(w);
 }
@@ -189,8 +213,6 @@ outw_write_slow(struct outw *w, const void *p, size_t n)
 	const unsigned char	*s = p;
 	size_t			 k;
 
-	if (w->hook != NULL)
-		w->hook(w->hook_arg, p, n);
 	w->count += n;
 	while (n > 0) {
 		if (w->len == OUTW_BUFSZ)
@@ -275,11 +297,12 @@ outw_int(struct outw *w, long long v)
  * A value in thousandths as a decimal with at most three digits after
  * the point and no trailing zeros: 12345 -> 12.345, 7000 -> 7, -500 ->
  * -0.5.  Page coordinates are 1/1000 pt, so this prints points exactly.
+ * outw_fmt_fixed3() writes it backwards, ending at p, for other buffers
+ * (the PDF content streams); it returns the first byte.
  */
-void
-outw_fixed3(struct outw *w, long long v)
+char *
+outw_fmt_fixed3(char *p, long long v)
 {
-	char			 b[32], *p = b + sizeof(b);
 	unsigned long long	 u;
 	unsigned int		 frac;
 
@@ -303,6 +326,15 @@ outw_fixed3(struct outw *w, long long v)
 	p = put_digits(p, u);
 	if (v < 0)
 		*--p = '-';
+	return p;
+}
+
+void
+outw_fixed3(struct outw *w, long long v)
+{
+	char	 b[OUTW_NUM_MAX], *p;
+
+	p = outw_fmt_fixed3(b + sizeof(b), v);
 	outw_write(w, p, (size_t)(b + sizeof(b) - p));
 }
 
@@ -389,6 +421,8 @@ outw_commit(struct outw *w)
 void
 outw_abort(struct outw *w)
 {
+	/* Abandoned, but written as far as the caller knows. */
+	hook_catch_up(w);
 	if (w->tmp != NULL) {
 		if (w->fd != -1)
 			close(w->fd);

@@ -32,19 +32,33 @@ struct outw {
 	int		 err;		/* errno of the first failure, or 0 */
 	size_t		 len;		/* bytes in buf */
 	unsigned char	*buf;
+	/*
+	 * Sees every byte, in order (hashing), in the pieces the buffer
+	 * holds: buf[0..hooked) went through it, the rest goes when the
+	 * buffer is written out, flushed, or the hook changes.  Set it with
+	 * outw_set_hook(), which first hands the old hook what it has not
+	 * seen; a digest is complete once the hook is changed or unset.
+	 */
 	void		(*hook)(void *, const void *, size_t);
-	void		*hook_arg;	/* sees every byte (hashing) */
+	void		*hook_arg;
+	size_t		 hooked;
 	uint64_t	 off;		/* bytes handed to write(2) */
 	uint64_t	 wb;		/* of which writeback was started */
 	int		 nowb;		/* the file refused early writeback */
 };
 
 int	 outw_open(struct outw *, const char *);
+void	 outw_set_hook(struct outw *, void (*)(void *, const void *, size_t),
+	    void *);
 void	 outw_write_slow(struct outw *, const void *, size_t);
 void	 outw_printf(struct outw *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	 outw_int(struct outw *, long long);
 void	 outw_fixed3(struct outw *, long long);
+char	*outw_fmt_fixed3(char *, long long);
+
+/* Room for any outw_int() or outw_fixed3() text. */
+#define OUTW_NUM_MAX	24
 int	 outw_flush(struct outw *);
 int	 outw_finish(struct outw *);
 int	 outw_publish(struct outw *);
@@ -53,13 +67,13 @@ void	 outw_abort(struct outw *);
 
 /*
  * The back ends write a page as hundreds of small pieces: the common
- * case (no hook, room in the buffer) is a copy, inline; the rest is
+ * case (room in the buffer) is a copy, inline, hook or not; the rest is
  * outw_write_slow().
  */
 static inline void
 outw_write(struct outw *w, const void *p, size_t n)
 {
-	if (w->hook == NULL && OUTW_BUFSZ - w->len >= n) {
+	if (OUTW_BUFSZ - w->len >= n) {
 		memcpy(w->buf + w->len, p, n);
 		w->len += n;
 		w->count += n;

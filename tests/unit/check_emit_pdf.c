@@ -807,8 +807,7 @@ START_TEST(test_emit_pdf_hook_and_fonts)
 	o.fontdir = "/nonexistent";
 	snprintf(path, sizeof(path), "%s/h.pdf", tmpdir);
 	ck_assert_int_eq(outw_open(&w, path), 0);
-	w.hook = count_hook;
-	w.hook_arg = &seen;
+	outw_set_hook(&w, count_hook, &seen);
 	e = emit_pdf_begin(&w, &di, &o);
 	ck_assert_ptr_nonnull(e);
 	pg_init(&pg, PG_MM(210), PG_MM(297));
@@ -823,6 +822,8 @@ START_TEST(test_emit_pdf_hook_and_fonts)
 	ck_assert_ptr_nonnull(strstr(msg,
 	    "/nonexistent/NimbusSans-Regular.t1"));
 	ck_assert(w.hook == count_hook);
+	/* Unset, the hook gets what the buffer still held: every byte. */
+	outw_set_hook(&w, NULL, NULL);
 	ck_assert_uint_eq(seen, w.count);
 	/* Still in the writer's buffer: the file is small. */
 	ck_assert_uint_eq(w.len, w.count);

@@ -51,8 +51,7 @@ render_ex(const struct pg_docinfo *di, struct pg_page *pages, size_t n,
 	snprintf(path, sizeof(path), "%s/out.ps", dir);
 	ck_assert_int_eq(outw_open(&w, path), 0);
 	buf_init(&b);
-	w.hook = capture;
-	w.hook_arg = &b;
+	outw_set_hook(&w, capture, &b);
 	if (seterr)
 		w.err = EIO;
 	ps = emit_ps_begin(&w, di);
@@ -700,8 +699,7 @@ START_TEST(test_numbers)
 	snprintf(path, sizeof(path), "%s/n", dir);
 	ck_assert_int_eq(outw_open(&w, path), 0);
 	buf_init(&b);
-	w.hook = capture;
-	w.hook_arg = &b;
+	outw_set_hook(&w, capture, &b);
 	for (i = 0; i < 4000; i++) {
 		/* Every small value, then values of every length. */
 		if (i < 2200)
@@ -735,6 +733,50 @@ START_TEST(test_numbers)
 }
 END_TEST
 
+/*
+ * The writer's hook sees every byte in order, in the pieces the buffer
+ * holds: what was written under one hook goes to it when the hook
+ * changes, even across buffer refills.
+ */
+START_TEST(test_hook)
+{
+	char		 dir[] = "/tmp/check_emit_ps.XXXXXX", path[64];
+	struct outw	 w;
+	struct buf	 a, b;
+	char		*big;
+	size_t		 n = OUTW_BUFSZ + OUTW_BUFSZ / 2, i;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h", dir);
+	ck_assert_int_eq(outw_open(&w, path), 0);
+	buf_init(&a);
+	buf_init(&b);
+	outw_puts(&w, "before ");	/* no hook yet: seen by none */
+	outw_set_hook(&w, capture, &a);
+	outw_puts(&w, "abc");
+	outw_set_hook(&w, capture, &b);
+	buf_addc(&a, '\0');
+	ck_assert_str_eq(a.p, "abc");
+	big = xmalloc(n);
+	memset(big, 'x', n);
+	outw_write(&w, big, n);
+	outw_puts(&w, "end");
+	outw_set_hook(&w, NULL, NULL);
+	ck_assert_uint_eq(b.len, n + 3);
+	for (i = 0; i < n; i++)
+		if (b.p[i] != 'x')
+			break;
+	ck_assert_uint_eq(i, n);
+	ck_assert_int_eq(memcmp(b.p + n, "end", 3), 0);
+	ck_assert_uint_eq(w.count, 7 + 3 + n + 3);
+	free(big);
+	outw_abort(&w);
+	buf_free(&a);
+	buf_free(&b);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 static Suite *
 emit_ps_suite(void)
 {
@@ -756,6 +798,7 @@ emit_ps_suite(void)
 	tcase_add_test(tc, test_media);
 	tcase_add_test(tc, test_write_error);
 	tcase_add_test(tc, test_numbers);
+	tcase_add_test(tc, test_hook);
 	suite_add_tcase(s, tc);
 	return s;
 }
