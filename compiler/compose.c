@@ -857,6 +857,7 @@ tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
 	const int16_t	(*wt)[256] = text_widths(f);
 	struct tline	*l;
 	struct trun	*r;
+	char		*out;
 	size_t		 i, k, end = start + n;
 	int64_t		 total = 0;
 	int32_t		 w;
@@ -898,13 +899,19 @@ tc_add_line(struct compose *c, struct tcache *t, enum pg_font f,
 		enc = g[i] >> 8;
 		r->enc = (uint8_t)enc;
 		r->off = (uint32_t)t->nbytes;
-		/* The bytes and the width (text_width's sum) in one pass. */
+		/*
+		 * The bytes and the width (text_width's sum) in one pass,
+		 * through locals: a store through a char pointer may alias
+		 * t->nbytes, which would be read again for every glyph.
+		 */
 		w = 0;
+		out = t->bytes + t->nbytes;
 		for (k = 0; i < end && (g[i] >> 8) == enc && k < 256; i++, k++) {
-			t->bytes[t->nbytes++] = (char)(g[i] & 0xff);
+			out[k] = (char)(g[i] & 0xff);
 			if (enc < PG_NENC)
 				w += wt[enc][g[i] & 0xff];
 		}
+		t->nbytes += k;
 		r->len = (uint32_t)k;
 		r->w = w;
 		total += w;

@@ -574,14 +574,23 @@ is_hyphen(uint16_t g)
 	return g == '-';
 }
 
+/*
+ * The widths are read from the table here rather than through
+ * text_width(), a call per glyph: this runs over every line of every
+ * paragraph that holds a name.
+ */
 size_t
 text_fit(enum pg_font f, const uint16_t *g, size_t n, int32_t maxwidth,
     size_t *next)
 {
-	int32_t	 x = 0;
-	size_t	 i, end = 0, brk = 0, brknext = 0;
-	int	 havebrk = 0;
+	const int16_t	(*w)[256] = text_widths(f);
+	int32_t		 x = 0;
+	size_t		 i, end = 0, brk = 0, brknext = 0;
+	unsigned int	 v;
+	int		 havebrk = 0;
 
+#define GLYPH_WIDTH(c) \
+	((v = (c) >> 8) < PG_NENC ? w[v][(c) & 0xFF] : 0)
 	for (i = 0; i < n; i++) {
 		if (is_space(g[i])) {
 			/*
@@ -594,10 +603,10 @@ text_fit(enum pg_font f, const uint16_t *g, size_t n, int32_t maxwidth,
 				brknext = i + 1;
 				havebrk = 1;
 			}
-			x += text_width(f, &g[i], 1);
+			x += GLYPH_WIDTH(g[i]);
 			continue;
 		}
-		x += text_width(f, &g[i], 1);
+		x += GLYPH_WIDTH(g[i]);
 		if (x > maxwidth) {
 			if (havebrk)
 				break;
@@ -618,6 +627,7 @@ text_fit(enum pg_font f, const uint16_t *g, size_t n, int32_t maxwidth,
 		*next = n;
 		return n;
 	}
+#undef GLYPH_WIDTH
 	/* Skip the spaces at the break: the next line starts on a glyph. */
 	while (brknext < n && is_space(g[brknext]))
 		brknext++;
