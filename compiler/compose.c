@@ -163,14 +163,16 @@ compose_mark(struct compose *c, int level, const char *title)
 static void
 page_open(struct compose *c, const char *label)
 {
-	size_t	 i;
+	size_t	 i, len;
 
 	if (c->open)
 		return;
 	pg_reset(&c->page);
 	c->page.width = c->lay->page_width;
 	c->page.height = c->lay->page_height;
-	snprintf(c->page.label, sizeof(c->page.label), "%s", label);
+	len = strnlen(label, sizeof(c->page.label) - 1);
+	memcpy(c->page.label, label, len);
+	c->page.label[len] = '\0';
 	c->page.forms = &c->forms;
 	for (i = 0; i < c->npend; i++)
 		pg_mark(&c->page, c->pend[i].level, c->pend[i].title);
@@ -524,15 +526,22 @@ school_address(struct buf *b, const struct fctx *x)
 				buf_adds(b, ", ");
 			buf_adds(b, x->school->address[i]);
 		}
-		if (x->school->postcode != NULL || x->school->city != NULL)
-			buf_printf(b, "%s%s %s", i > 0 ? ", " : "",
-			    nz(x->school->postcode), nz(x->school->city));
+		if (x->school->postcode != NULL || x->school->city != NULL) {
+			buf_adds(b, i > 0 ? ", " : "");
+			buf_adds(b, nz(x->school->postcode));
+			buf_addc(b, ' ');
+			buf_adds(b, nz(x->school->city));
+		}
 		return;
 	}
-	if (s != NULL)
-		buf_printf(b, "%s%s%s %s", nz(s->street),
-		    s->street != NULL ? ", " : "", nz(s->postcode),
-		    nz(s->city));
+	/* Not buf_printf: this is expanded for every letter. */
+	if (s != NULL) {
+		buf_adds(b, nz(s->street));
+		buf_adds(b, s->street != NULL ? ", " : "");
+		buf_adds(b, nz(s->postcode));
+		buf_addc(b, ' ');
+		buf_adds(b, nz(s->city));
+	}
 }
 
 static void
@@ -614,12 +623,14 @@ field_value(struct compose *c, const struct fctx *x, const char *name,
 	} else if (IS("date")) {
 		date_fr(c, b, c->date);
 	} else if (IS("place_date")) {
-		if (x->school != NULL && x->school->place != NULL)
-			buf_printf(b, "%s, le ", x->school->place);
-		else if (l != NULL && l->school != NULL &&
-		    l->school->city != NULL)
-			buf_printf(b, "%s, le ", l->school->city);
-		else
+		if (x->school != NULL && x->school->place != NULL) {
+			buf_adds(b, x->school->place);
+			buf_adds(b, ", le ");
+		} else if (l != NULL && l->school != NULL &&
+		    l->school->city != NULL) {
+			buf_adds(b, l->school->city);
+			buf_adds(b, ", le ");
+		} else
 			buf_adds(b, "Le ");
 		date_fr(c, b, c->date);
 	} else if (IS("serial")) {
@@ -1303,6 +1314,29 @@ fold_marks(struct compose *c)
 }
 
 /*
+ * A letter's page label, GROUP-NNN: what snprintf("%.30s-%03u") gave,
+ * without its cost on every letter.  out has room for 48.
+ */
+static void
+letter_label(char *out, const char *group, uint32_t seq)
+{
+	char	 d[10];
+	size_t	 n = strnlen(group, 30), k = 0;
+
+	memcpy(out, group, n);
+	out[n++] = '-';
+	do {
+		d[k++] = (char)('0' + seq % 10);
+		seq /= 10;
+	} while (seq > 0);
+	while (k < 3)
+		d[k++] = '0';
+	while (k > 0)
+		out[n++] = d[--k];
+	out[n] = '\0';
+}
+
+/*
  * The pages a letter is on go back to the caller (the manifest, the
  * ledger): several letters may share a sheet, and a long one may run on.
  */
@@ -1316,8 +1350,7 @@ compose_letter(struct compose *c, struct compose_letter *cl)
 	int			 cell;
 	size_t			 i;
 
-	snprintf(label, sizeof(label), "%.30s-%03u", cl->group->label,
-	    cl->letter->seq);
+	letter_label(label, cl->group->label, cl->letter->seq);
 	memset(&x, 0, sizeof(x));
 	x.cl = cl;
 	x.label = label;
