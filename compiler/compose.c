@@ -1320,19 +1320,11 @@ fold_marks(struct compose *c)
 static void
 letter_label(char *out, const char *group, uint32_t seq)
 {
-	char	 d[10];
-	size_t	 n = strnlen(group, 30), k = 0;
+	size_t	 n = strnlen(group, 30);
 
 	memcpy(out, group, n);
 	out[n++] = '-';
-	do {
-		d[k++] = (char)('0' + seq % 10);
-		seq /= 10;
-	} while (seq > 0);
-	while (k < 3)
-		d[k++] = '0';
-	while (k > 0)
-		out[n++] = d[--k];
+	n += mem_decimal(out + n, seq, 3);
 	out[n] = '\0';
 }
 

@@ -1992,24 +1992,15 @@ static void
 serial_format(char out[LEDGER_SERIAL_MAX], const char *date, const char *uai,
     sqlite3_int64 num)
 {
-	char			 d[24];
-	size_t			 nd = 0, nu = strlen(uai), i = 0;
-	unsigned long long	 v = num < 0 ? 0 : (unsigned long long)num;
+	size_t	 nu = strlen(uai), i;
 
-	do {
-		d[nd++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	while (nd < 6)
-		d[nd++] = '0';
 	/* Year, UAI (at most 11), number (at most 19): always fits. */
 	memcpy(out, date, 4);
 	out[4] = '-';
 	memcpy(out + 5, uai, nu);
 	i = 5 + nu;
 	out[i++] = '-';
-	while (nd > 0)
-		out[i++] = d[--nd];
+	i += mem_decimal(out + i, num < 0 ? 0 : (uint64_t)num, 6);
 	out[i] = '\0';
 }
 

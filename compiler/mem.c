@@ -118,6 +118,23 @@ mem_wipe(void *p, size_t n)
 		wipe_memset(p, 0, n);
 }
 
+size_t
+mem_decimal(char *out, uint64_t v, size_t width)
+{
+	char	 d[20];
+	size_t	 k = 0, n = 0;
+
+	do {
+		d[k++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	for (; width > k; width--)
+		out[n++] = '0';
+	while (k > 0)
+		out[n++] = d[--k];
+	return n;
+}
+
 /*
  * Zero what the arena handed out, for an arena that held text with codes
  * in it.  The newest block only up to what was used (a page's strings

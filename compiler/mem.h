@@ -32,6 +32,14 @@ int	 xasprintf(char **, const char *, ...)
  */
 void	 mem_wipe(void *, size_t);
 
+/*
+ * v in decimal at out, zero-padded to at least width digits, without a
+ * NUL; returns the length.  out has room for 20 digits or width.  For
+ * the serials and labels printed on every letter, where printf's cost
+ * showed.
+ */
+size_t	 mem_decimal(char *out, uint64_t v, size_t width);
+
 struct arena_block;
 
 struct arena {

@@ -11,6 +11,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,32 @@ aaf_suite(void)
  * codes in freed memory.  Page strings now live in an arena that is
  * wiped before reuse; mem_wipe() zeroes what it is given.
  */
+/* mem_decimal: what printf("%0*llu") gives, without a NUL. */
+START_TEST(test_mem_decimal)
+{
+	static const struct {
+		uint64_t	 v;
+		size_t		 width;
+		const char	*want;
+	} t[] = {
+		{ 0, 0, "0" }, { 0, 3, "000" }, { 7, 3, "007" },
+		{ 123, 3, "123" }, { 1000, 3, "1000" }, { 999999, 6, "999999" },
+		{ 1000000, 6, "1000000" }, { 42, 1, "42" },
+		{ UINT64_MAX, 6, "18446744073709551615" },
+	};
+	char	 out[32];
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		n = mem_decimal(out, t[i].v, t[i].width);
+		ck_assert_uint_eq(n, strlen(t[i].want));
+		ck_assert_int_eq(memcmp(out, t[i].want, n), 0);
+		ck_assert_int_eq(out[n], 'x');	/* nothing past it */
+	}
+}
+END_TEST
+
 START_TEST(test_arena_wipe_zeroes_every_block)
 {
 	struct arena	 a;
@@ -371,6 +398,7 @@ mem_suite(void)
 
 	tcase_add_test(tc, test_buf_reset_fresh_is_string);
 	tcase_add_test(tc, test_arena_wipe_zeroes_every_block);
+	tcase_add_test(tc, test_mem_decimal);
 	tcase_add_test(tc, test_buf_secret_grows_and_keeps);
 	suite_add_tcase(s, tc);
 	return s;
