@@ -270,6 +270,38 @@ struct ev {
 
 struct pfile;
 
+/*
+ * The names the state machine asks about.  libxml2 hands every element
+ * and attribute name out of its parser's dictionary, one copy of each
+ * spelling, so that a name is one of these exactly when it is the same
+ * pointer: the reader looks them up in that dictionary once per file
+ * instead of comparing strings at every tag (NM__MAX lookups against
+ * several string comparisons per element, a million at 10,000 pupils).
+ */
+enum nm {
+	NM_ROOT,		/* ficAlimMENESR */
+	NM_ADD,			/* addRequest */
+	NM_MODIFY,		/* modifyRequest */
+	NM_DELETE,		/* deleteRequest */
+	NM_OPER,		/* operationalAttributes */
+	NM_IDENTIFIER,		/* identifier */
+	NM_ATTRIBUTES,		/* attributes */
+	NM_MODIFICATIONS,	/* modifications */
+	NM_ID,			/* id */
+	NM_ATTR,		/* attr */
+	NM_MODIFICATION,	/* modification */
+	NM_VALUE,		/* value */
+	NM_NAME,		/* the attribute name= */
+	NM_OPERATION,		/* the attribute operation= */
+	NM__MAX
+};
+
+static const char *const nm_text[NM__MAX] = {
+	"ficAlimMENESR", "addRequest", "modifyRequest", "deleteRequest",
+	"operationalAttributes", "identifier", "attributes", "modifications",
+	"id", "attr", "modification", "value", "name", "operation"
+};
+
 struct reader {
 	xmlParserCtxtPtr	 ctxt;
 	struct directory	*dir;		/* records are applied here, */
@@ -293,6 +325,7 @@ struct reader {
 	int			 opened;	/* the push opened an element */
 	const struct ev		*cur;		/* event being acted upon */
 	size_t			 textrun;	/* bytes of the text node */
+	const xmlChar		*nm[NM__MAX];	/* in ctxt's dictionary */
 };
 
 /* --- where a request goes ------------------------------------------- */
@@ -701,10 +734,11 @@ rec_finish(struct reader *rd)
 
 /* --- node handling -------------------------------------------------- */
 
+/* Is n, a name from the parser, the name k?  See enum nm. */
 static int
-name_is(const xmlChar *n, const char *s)
+name_is(const struct reader *rd, const xmlChar *n, enum nm k)
 {
-	return n != NULL && strcmp((const char *)n, s) == 0;
+	return n != NULL && n == rd->nm[k];
 }
 
 /* A "name" or "operation" attribute of the current start tag, or NULL. */
@@ -753,11 +787,11 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 	}
 	if (depth == 1) {
 		rec_reset(r);
-		if (name_is(name, "addRequest"))
+		if (name_is(rd, name, NM_ADD))
 			r->op = OP_ADD;
-		else if (name_is(name, "modifyRequest"))
+		else if (name_is(rd, name, NM_MODIFY))
 			r->op = OP_MODIFY;
-		else if (name_is(name, "deleteRequest"))
+		else if (name_is(rd, name, NM_DELETE))
 			r->op = OP_DELETE;
 		else
 			return;		/* unknown top-level element: skipped */
@@ -773,12 +807,12 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 		return;
 	if (depth == 2) {
 		rec_end_attr(r);
-		if (name_is(name, "operationalAttributes"))
+		if (name_is(rd, name, NM_OPER))
 			r->ctx = CTX_OPER;
-		else if (name_is(name, "identifier"))
+		else if (name_is(rd, name, NM_IDENTIFIER))
 			r->ctx = CTX_IDENT;
-		else if (name_is(name, "attributes") ||
-		    name_is(name, "modifications"))
+		else if (name_is(rd, name, NM_ATTRIBUTES) ||
+		    name_is(rd, name, NM_MODIFICATIONS))
 			r->ctx = CTX_ATTRS;
 		else
 			r->ctx = CTX_OTHER;
@@ -786,21 +820,21 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 	}
 	if (depth == 3) {
 		rec_end_attr(r);
-		if (r->ctx == CTX_IDENT && name_is(name, "id")) {
+		if (r->ctx == CTX_IDENT && name_is(rd, name, NM_ID)) {
 			r->in_id = !empty;
 			buf_reset(&r->text);
 			return;
 		}
 		if (r->ctx != CTX_ATTRS)
 			return;
-		if (!name_is(name, "attr") && !name_is(name, "modification"))
+		if (!name_is(rd, name, NM_ATTR) && !name_is(rd, name, NM_MODIFICATION))
 			return;
 		if ((attr = node_attr(rd, "name")) == NULL) {
 			rec_bad(rd, DIAG_BAD_RECORD, "attribute without name");
 			return;
 		}
 		f = attr_lookup(r, attr);
-		if (name_is(name, "modification")) {
+		if (name_is(rd, name, NM_MODIFICATION)) {
 			const char *op = node_attr(rd, "operation");
 			if (op != NULL && strcmp(op, "replace") != 0)
 				rec_diag(rd, DIAG_BAD_OPERATION, node_line(rd),
@@ -821,7 +855,7 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 		r->nvals = 0;
 		return;
 	}
-	if (depth == 4 && name_is(name, "value") &&
+	if (depth == 4 && name_is(rd, name, NM_VALUE) &&
 	    (r->ctx == CTX_OPER || (r->ctx == CTX_ATTRS && r->cur != NULL))) {
 		buf_reset(&r->text);
 		if (empty)
@@ -1054,11 +1088,10 @@ sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 	for (i = 0; i < nb_attributes - nb_defaulted; i++) {
 		if (attrs[5 * i + 1] != NULL)
 			continue;
-		if (strcmp((const char *)attrs[5 * i], "name") == 0 &&
-		    e->name_attr < 0)
+		if (name_is(rd, attrs[5 * i], NM_NAME) && e->name_attr < 0)
 			e->name_attr = ev_attr(rd, attrs[5 * i + 3],
 			    attrs[5 * i + 4]);
-		else if (strcmp((const char *)attrs[5 * i], "operation") == 0 &&
+		else if (name_is(rd, attrs[5 * i], NM_OPERATION) &&
 		    e->op_attr < 0)
 			e->op_attr = ev_attr(rd, attrs[5 * i + 3],
 			    attrs[5 * i + 4]);
@@ -1183,7 +1216,7 @@ ev_replay(struct reader *rd)
 		e = rd->cur = &rd->ev[i];
 		switch (e->type) {
 		case EV_START:
-			if (e->depth == 0 && !name_is(e->name, "ficAlimMENESR")) {
+			if (e->depth == 0 && !name_is(rd, e->name, NM_ROOT)) {
 				struct diag_pos pos = { rd->name, e->line, 0 };
 				diag(DIAG_NOT_AAF, &pos, "root element is %s",
 				    (const char *)e->name);
@@ -1356,7 +1389,7 @@ read_feed(struct directory *d, struct pfile *pf, const char *name,
 {
 	struct reader	 rd;
 	xmlSAXHandler	 sax;
-	int		 ret = 0;
+	int		 ret = 0, i;
 
 	memset(&rd, 0, sizeof(rd));
 	rd.dir = d;
@@ -1406,6 +1439,10 @@ read_feed(struct directory *d, struct pfile *pf, const char *name,
 	xmlCtxtUseOptions(rd.ctxt, AAF_XML_OPTIONS);
 	rd.ctxt->linenumbers = 1;
 	rd.ctxt->_private = &rd;
+	for (i = 0; i < NM__MAX; i++)
+		if ((rd.nm[i] = xmlDictLookup(rd.ctxt->dict,
+		    (const xmlChar *)nm_text[i], -1)) == NULL)
+			diag_fatal_nomem();
 
 	arena_init(&rd.rec.arena);
 	buf_init(&rd.rec.text);

@@ -421,6 +421,45 @@ START_TEST(test_whitespace_comments)
 }
 END_TEST
 
+/*
+ * The reader knows an element by its local name, as libxml2 interns it:
+ * a namespace bound to a prefix or by default leaves the name as it is,
+ * a prefix bound to nothing makes it another name (p:addRequest is not
+ * a request), and so does a different case.
+ */
+START_TEST(test_names_namespaces)
+{
+	const char	*x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<ficAlimMENESR xmlns=\"urn:test\" xmlns:q=\"urn:q\">\n"
+	    RELATIVE("1", "PLAIN", "A", "X")
+	    "<q:addRequest><q:operationalAttributes><q:attr name="
+	    "\"categoriePersonne\"><q:value>PersRelEleve</q:value></q:attr>"
+	    "</q:operationalAttributes><q:identifier><q:id>2</q:id>"
+	    "</q:identifier><q:attributes><q:attr name=\"sn\"><q:value>BOUND"
+	    "</q:value></q:attr></q:attributes></q:addRequest>\n"
+	    "<p:addRequest><operationalAttributes><attr name="
+	    "\"categoriePersonne\"><value>PersRelEleve</value></attr>"
+	    "</operationalAttributes><identifier><id>3</id></identifier>"
+	    "</p:addRequest>\n"
+	    "<AddRequest><operationalAttributes><attr name="
+	    "\"categoriePersonne\"><value>PersRelEleve</value></attr>"
+	    "</operationalAttributes><identifier><id>4</id></identifier>"
+	    "</AddRequest>\n"
+	    RELATIVE("5", "AFTER", "B", "X")
+	    "</ficAlimMENESR>\n";
+	struct dir_person	*p;
+
+	load_xml(&d, "n.xml", x, 0);
+	ck_assert_ptr_nonnull(directory_person(&d, CAT_PERSRELELEVE, "1"));
+	p = directory_person(&d, CAT_PERSRELELEVE, "2");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_str_eq(p->last_name, "BOUND");
+	ck_assert_ptr_null(directory_person(&d, CAT_PERSRELELEVE, "3"));
+	ck_assert_ptr_null(directory_person(&d, CAT_PERSRELELEVE, "4"));
+	ck_assert_ptr_nonnull(directory_person(&d, CAT_PERSRELELEVE, "5"));
+}
+END_TEST
+
 START_TEST(test_bad_records)
 {
 	char	*x = doc(NULL,
@@ -951,6 +990,7 @@ aaf_suite(void)
 	tcase_add_test(tc, test_encoding_undeclared_and_refs);
 	tcase_add_test(tc, test_wrong_encoding);
 	tcase_add_test(tc, test_whitespace_comments);
+	tcase_add_test(tc, test_names_namespaces);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hostile");
