@@ -19,6 +19,12 @@
 #                              paragraphs) in plain troff requests, so that
 #                              groff-base is enough
 #
+# The runs go in rounds: each round runs every command on every size
+# once, in the order of the table, so that a machine that is slower for
+# a few minutes slows every row alike instead of the rows measured then
+# (the ratios to groff and to the floor, and the comparison of the two
+# sizes, are what the targets are about).
+#
 # Every command runs under tests/bench/benchrun, which measures the wall
 # time, the CPU time and the peak resident set size of that one process.
 # The table gives pages (as the run counts them, blank versos included),
@@ -75,37 +81,41 @@ median() {
 	sort -n "$1" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
-# measure NAME COMMAND...: run COMMAND under benchrun $runs times, each
-# time in a new empty directory $work/run (so a compile starts with a
-# fresh ledger); leaves the median wall and CPU seconds and the largest
-# RSS in $wall $cpu $rss.  The output of the last run stays in $work/run.
-measure() {
-	mname=$1
+# once KEY COMMAND...: run COMMAND once under benchrun in a new empty
+# directory $work/run (so a compile starts with a fresh ledger) and
+# append its wall and CPU seconds and its peak RSS to $work/m/KEY.*;
+# a command that failed once is not run again and has no row.  The
+# output stays in $work/run until the next run.
+once() {
+	key=$1
 	shift
-	: >"$work/walls"
-	: >"$work/cpus"
-	: >"$work/rsss"
-	i=0
-	while [ $i -lt "$runs" ]; do
-		rm -rf "$work/run"
-		mkdir "$work/run"
-		(cd "$work/run" && "$BENCHRUN" "$@" >stdout 2>stderr)
-		st=$?
-		m=$(sed -n 's/^benchrun: //p' "$work/run/stderr" | tail -n 1)
-		if [ -z "$m" ] || [ "$st" -gt 1 ]; then
-			echo "bench: $mname: exit $st" >&2
-			grep -v ': WARNING: ' "$work/run/stderr" | tail -n 5 >&2
-			wall=
-			return 1
-		fi
-		echo "$m" | awk '{ print $1 }' >>"$work/walls"
-		echo "$m" | awk '{ print $2 + $3 }' >>"$work/cpus"
-		echo "$m" | awk '{ print $4 }' >>"$work/rsss"
-		i=$((i + 1))
-	done
-	wall=$(median "$work/walls")
-	cpu=$(median "$work/cpus")
-	rss=$(sort -n "$work/rsss" | tail -n 1)
+	[ -e "$work/m/$key.failed" ] && return 1
+	rm -rf "$work/run"
+	mkdir "$work/run"
+	(cd "$work/run" && "$BENCHRUN" "$@" >stdout 2>stderr)
+	st=$?
+	m=$(sed -n 's/^benchrun: //p' "$work/run/stderr" | tail -n 1)
+	if [ -z "$m" ] || [ "$st" -gt 1 ]; then
+		echo "bench: $key: exit $st" >&2
+		grep -v ': WARNING: ' "$work/run/stderr" | tail -n 5 >&2
+		: >"$work/m/$key.failed"
+		return 1
+	fi
+	echo "$m" | awk '{ print $1 }' >>"$work/m/$key.walls"
+	echo "$m" | awk '{ print $2 + $3 }' >>"$work/m/$key.cpus"
+	echo "$m" | awk '{ print $4 }' >>"$work/m/$key.rsss"
+	return 0
+}
+
+# stats KEY: the median wall and CPU seconds and the largest RSS of
+# KEY's runs in $wall $cpu $rss; fails when KEY has no complete set.
+stats() {
+	wall=
+	[ -e "$work/m/$1.failed" ] && return 1
+	[ -s "$work/m/$1.walls" ] || return 1
+	wall=$(median "$work/m/$1.walls")
+	cpu=$(median "$work/m/$1.cpus")
+	rss=$(sort -n "$work/m/$1.rsss" | tail -n 1)
 	return 0
 }
 
@@ -347,56 +357,88 @@ EOF
 	echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 } >"$table"
 
+rm -rf "$work/m"
+mkdir "$work/m" || exit 99
+
+# Set-up: the academies, their sizes and the groff scripts.
 for n in $sizes; do
 	acad=$work/academy-$n
 	if [ ! -d "$acad" ]; then
 		"$GEN" "$n" "$acad" >/dev/null || exit 99
 	fi
 	inbytes=$(cat "$acad"/*.xml | wc -c)
-	inmb=$(awk -v b="$inbytes" 'BEGIN { print b / 1e6 }')
-	echo "bench: $n students, $inmb MB of AAF" >&2
+	awk -v b="$inbytes" 'BEGIN { print b / 1e6 }' >"$work/m/$n.inmb"
+	echo "bench: $n students, $(cat "$work/m/$n.inmb") MB of AAF" >&2
+	if [ $have_groff -eq 1 ]; then
+		groff_script "$acad" "$work/merge-$n.tr"
+		wc -c <"$work/merge-$n.tr" |
+		    awk '{ print $1 / 1e6 }' >"$work/m/$n.trmb"
+	fi
+done
 
+# The rounds: every command on every size once per round.
+r=1
+while [ $r -le "$runs" ]; do
+	echo "bench: round $r of $runs" >&2
+	for n in $sizes; do
+		acad=$work/academy-$n
+		once "$n-floor" "$XMLLINT" --stream --noout "$acad"/*.xml ||
+		    exit 1
+		if [ $have_groff -eq 1 ] &&
+		    once "$n-groff" sh -c "\"$GROFF\" -Tps -Kutf8 -Wall \
+		    \"$work/merge-$n.tr\" >out.ps" &&
+		    [ ! -e "$work/m/$n-groff.pages" ]; then
+			ps_pages "$work/run/out.ps" >"$work/m/$n-groff.pages"
+		fi
+		once "$n-check" "$ENTPRESS" check "$acad"
+		for b in mail class staff; do
+			for f in ps pdf; do
+				once "$n-$b-$f" "$ENTPRESS" compile $fixed \
+				    --batch $b --ledger l.db -o "run.$f" \
+				    "$acad" || continue
+				[ $f = ps ] &&
+				    [ ! -e "$work/m/$n-$b.pages" ] &&
+				    ps_pages "$work/run/run.ps" \
+				    >"$work/m/$n-$b.pages"
+			done
+		done
+	done
+	r=$((r + 1))
+done
+rm -rf "$work/run"
+
+# The table, in the order of the rounds.
+for n in $sizes; do
+	inmb=$(cat "$work/m/$n.inmb")
 	floor=0
 	groff_rate=0
-	measure xmllint "$XMLLINT" --stream --noout "$acad"/*.xml || exit 1
+	stats "$n-floor" || exit 1
 	floor=$wall
 	fwall=$wall
 	fcpu=$cpu
 	frss=$rss
-
-	if [ $have_groff -eq 1 ]; then
-		groff_script "$acad" "$work/merge.tr"
-		inmb_save=$inmb
-		inmb=$(wc -c <"$work/merge.tr" | awk '{ print $1 / 1e6 }')
-		if measure groff sh -c "\"$GROFF\" -Tps -Kutf8 -Wall \
-		    \"$work/merge.tr\" >out.ps"; then
-			gpages=$(ps_pages "$work/run/out.ps")
-			groff_rate=$(awk -v p="$gpages" -v w="$wall" \
-			    'BEGIN { print p / w }')
-			row "$n" "groff -Tps (mail merge)" "$gpages"
-		fi
-		inmb=$inmb_save
-		rm -f "$work/merge.tr"
+	if [ $have_groff -eq 1 ] && stats "$n-groff"; then
+		gpages=$(cat "$work/m/$n-groff.pages")
+		groff_rate=$(awk -v p="$gpages" -v w="$wall" \
+		    'BEGIN { print p / w }')
+		inmb=$(cat "$work/m/$n.trmb")
+		row "$n" "groff -Tps (mail merge)" "$gpages"
+		inmb=$(cat "$work/m/$n.inmb")
 	fi
 	wall=$fwall
 	cpu=$fcpu
 	rss=$frss
 	row "$n" "xmllint --stream (floor)" 0
-
-	measure check "$ENTPRESS" check "$acad" && row "$n" "check" 0
-
+	stats "$n-check" && row "$n" "check" 0
 	for b in mail class staff; do
-		pages=0
+		pages=$(cat "$work/m/$n-$b.pages" 2>/dev/null || echo 0)
 		for f in ps pdf; do
-			measure "$b $f" "$ENTPRESS" compile $fixed \
-			    --batch $b --ledger l.db -o "run.$f" "$acad" ||
-			    continue
-			[ $f = ps ] && pages=$(ps_pages "$work/run/run.ps")
-			row "$n" "compile --batch $b $f" "$pages"
+			stats "$n-$b-$f" &&
+			    row "$n" "compile --batch $b $f" "$pages"
 		done
 	done
-	rm -rf "$work/run"
-	[ -n "${BENCH_DIR:-}" ] || rm -rf "$acad"
+	rm -f "$work/merge-$n.tr"
+	[ -n "${BENCH_DIR:-}" ] || rm -rf "$work/academy-$n"
 done
 
 cat "$table"
@@ -407,7 +449,8 @@ if [ "${BENCH_WRITE:-0}" = 1 ]; then
 		echo "Written by \`make bench BENCH_WRITE=1\` (tests/bench/bench.sh)" \
 		    "on $(date -u +%Y-%m-%d)," \
 		    "$(nproc) CPUs ($(sed -n 's/^model name[^:]*: //p' \
-		    /proc/cpuinfo | head -n 1)), $runs runs per command," \
+		    /proc/cpuinfo | head -n 1)), $runs runs per command" \
+		    "in $runs rounds (each round runs every row once)," \
 		    "median wall time; RSS is the largest of the runs."
 		rev=$(cd "$top_srcdir" && git rev-parse --short HEAD 2>/dev/null)
 		echo "$("$ENTPRESS" --version 2>/dev/null | head -n 1)${rev:+ ($rev)}," \
