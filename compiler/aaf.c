@@ -297,9 +297,20 @@ enum nm {
 };
 
 static const char *const nm_text[NM__MAX] = {
-	"ficAlimMENESR", "addRequest", "modifyRequest", "deleteRequest",
-	"operationalAttributes", "identifier", "attributes", "modifications",
-	"id", "attr", "modification", "value", "name", "operation"
+	[NM_ROOT] = "ficAlimMENESR",
+	[NM_ADD] = "addRequest",
+	[NM_MODIFY] = "modifyRequest",
+	[NM_DELETE] = "deleteRequest",
+	[NM_OPER] = "operationalAttributes",
+	[NM_IDENTIFIER] = "identifier",
+	[NM_ATTRIBUTES] = "attributes",
+	[NM_MODIFICATIONS] = "modifications",
+	[NM_ID] = "id",
+	[NM_ATTR] = "attr",
+	[NM_MODIFICATION] = "modification",
+	[NM_VALUE] = "value",
+	[NM_NAME] = "name",
+	[NM_OPERATION] = "operation"
 };
 
 struct reader {
@@ -827,7 +838,8 @@ start_element(struct reader *rd, int depth, const xmlChar *name, int empty)
 		}
 		if (r->ctx != CTX_ATTRS)
 			return;
-		if (!name_is(rd, name, NM_ATTR) && !name_is(rd, name, NM_MODIFICATION))
+		if (!name_is(rd, name, NM_ATTR) &&
+		    !name_is(rd, name, NM_MODIFICATION))
 			return;
 		if ((attr = node_attr(rd, "name")) == NULL) {
 			rec_bad(rd, DIAG_BAD_RECORD, "attribute without name");
